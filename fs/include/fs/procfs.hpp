@@ -1,0 +1,57 @@
+// procfs: files whose contents are generated when opened. Entries are text
+// generators registered by name; per-process directories come from one
+// provider (the process layer) that lists pids and generates their files.
+#pragma once
+
+#include <fs/vnode.hpp>
+#include <klib/result.hpp>
+
+#include <cstdarg>
+#include <cstddef>
+
+namespace fs {
+
+// A growable text buffer the generators print into.
+class ProcBuf {
+ public:
+  ProcBuf() = default;
+  ~ProcBuf();
+  ProcBuf(const ProcBuf&) = delete;
+  ProcBuf& operator=(const ProcBuf&) = delete;
+  void printf(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+  void append(const char* s, std::size_t n);
+  const char* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  bool failed() const { return failed_; }  // ran out of memory
+  char* release();                         // hands the buffer over
+
+ private:
+  char* data_ = nullptr;
+  std::size_t size_ = 0, cap_ = 0;
+  bool failed_ = false;
+};
+
+using ProcGenerator = void (*)(ProcBuf& out, void* arg);
+
+// /proc/<name> (no slashes). EXIST if taken, NOMEM if the table is full (32).
+klib::Result<void> procfs_register(const char* name, ProcGenerator fn, void* arg = nullptr);
+void procfs_unregister(const char* name);
+
+// Per-pid directories. list() writes up to `max` pids and returns how many
+// exist; exists() checks one; the files are the same for every pid.
+struct ProcPidEntry {
+  const char* name;  // "status"
+  void (*generate)(ProcBuf& out, int pid);
+};
+struct ProcPidProvider {
+  std::size_t (*list)(int* pids, std::size_t max);
+  bool (*exists)(int pid);
+  const ProcPidEntry* entries;
+  std::size_t n_entries;
+};
+// The process layer calls this once; nullptr removes it.
+void procfs_set_pid_provider(const ProcPidProvider* p);
+
+klib::Result<Superblock*> procfs_mount(const char* source, const void* data);
+
+}  // namespace fs

@@ -1,0 +1,33 @@
+// Shared between the signal core's files; not a public interface.
+// Lock order: the process registry lock, a process's SignalState::lock, a
+// wait queue's lock (senders wake waiters under the signal lock, so a waiter
+// clearing waiting_on under it keeps its queue alive), the node pool lock.
+// Wait conditions read only atomics, never the signal lock.
+#pragma once
+
+#include <kernel/process.hpp>
+#include <kernel/signal.hpp>
+
+namespace kernel {
+
+struct SigNode {
+  SigInfo info;
+  SigNode* next = nullptr;
+};
+
+namespace detail {
+
+SigNode* node_alloc();  // nullptr when the pool is empty
+void node_free(SigNode* n);
+void queue_push(SigQueue& q, SigNode* n);
+bool queue_take(SigQueue& q, int signo, SigInfo* out);
+void queue_discard(SigQueue& q, int signo);
+
+// The process's rules, adopting the default ones on first use (lock held).
+const SignalRules* rules_locked(Process* p);
+
+// Lowest number in `set`, 0 if empty.
+inline int lowest(SigSet set) { return set ? __builtin_ctzll(set) : 0; }
+
+}  // namespace detail
+}  // namespace kernel

@@ -1,0 +1,60 @@
+// Linux personality state attached to a kernel::Process (Process::personality)
+// and the helpers every syscall file uses.
+#pragma once
+
+#include <hal/trap.hpp>
+#include <kernel/process.hpp>
+#include <klib/result.hpp>
+
+#include <cstdint>
+#include <type_traits>
+
+namespace linux_compat {
+
+inline constexpr int kNumSignals = 64;
+
+// struct sigaction as the asm-generic rt_sigaction passes it.
+struct KernelSigaction {
+  std::uint64_t handler;
+  std::uint64_t flags;
+  std::uint64_t restorer;  // unused by the asm-generic ABI's callers, kept as given
+  std::uint64_t mask;
+};
+
+struct LinuxProcess {
+  // rt_sigaction's table: stored and reported back, not yet acted on (the
+  // kernel's own signal state keeps every action at its default).
+  KernelSigaction actions[kNumSignals + 1] = {};
+  std::uint64_t blocked = 0;  // rt_sigprocmask's mask, stored the same way
+  std::uintptr_t clear_child_tid = 0;
+  std::uintptr_t robust_list = 0;
+  std::size_t robust_len = 0;
+};
+
+LinuxProcess* current_linux();
+
+// The system call entry set as Process::user_syscall.
+void syscall_entry(hal::TrapFrame* frame);
+
+// Linux return value of a Result: the value, or -errno.
+template <typename T>
+long ret(klib::Result<T>& r) {
+  if (!r.ok()) return -static_cast<long>(r.error());
+  if constexpr (std::is_void_v<T>) {
+    return 0;
+  } else {
+    return static_cast<long>(*r);
+  }
+}
+template <typename T>
+long ret(klib::Result<T>&& r) {
+  return ret(r);
+}
+// -errno of a failed Result of any type.
+template <typename T>
+long fail(const klib::Result<T>& r) {
+  return -static_cast<long>(r.error());
+}
+inline long err(klib::Error e) { return -static_cast<long>(e); }
+
+}  // namespace linux_compat

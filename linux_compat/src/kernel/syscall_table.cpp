@@ -1,0 +1,131 @@
+// The system call dispatcher: asm-generic numbers (include/uapi/asm-generic/
+// unistd.h; aarch64 and riscv64 both use them) to handlers. Numbers without
+// one return ENOSYS, logged once per number.
+#include <hal/user.hpp>
+#include <kernel/process.hpp>
+#include <klib/printk.hpp>
+
+#include <atomic>
+
+#include "linux_process.hpp"
+#include "syscalls/syscalls.hpp"
+
+namespace linux_compat {
+namespace {
+
+constexpr unsigned kMaxLogged = 512;
+std::atomic<std::uint64_t> g_logged[kMaxLogged / 64];
+
+Handler lookup(std::uint64_t nr) {
+  switch (nr) {
+    case 25:
+      return sys_fcntl;
+    case 29:
+      return sys_ioctl;
+    case 35:
+      return sys_unlinkat;
+    case 56:
+      return sys_openat;
+    case 57:
+      return sys_close;
+    case 62:
+      return sys_lseek;
+    case 63:
+      return sys_read;
+    case 64:
+      return sys_write;
+    case 65:
+      return sys_readv;
+    case 66:
+      return sys_writev;
+    case 67:
+      return sys_pread64;
+    case 79:
+      return sys_newfstatat;
+    case 80:
+      return sys_fstat;
+    case 93:
+      return sys_exit;
+    case 94:
+      return sys_exit_group;
+    case 96:
+      return sys_set_tid_address;
+    case 99:
+      return sys_set_robust_list;
+    case 101:
+      return sys_nanosleep;
+    case 113:
+      return sys_clock_gettime;
+    case 115:
+      return sys_clock_nanosleep;
+    case 124:
+      return sys_sched_yield;
+    case 134:
+      return sys_rt_sigaction;
+    case 135:
+      return sys_rt_sigprocmask;
+    case 160:
+      return sys_uname;
+    case 169:
+      return sys_gettimeofday;
+    case 172:
+      return sys_getpid;
+    case 173:
+      return sys_getppid;
+    case 174:
+      return sys_getuid;
+    case 175:
+      return sys_geteuid;
+    case 176:
+      return sys_getgid;
+    case 177:
+      return sys_getegid;
+    case 178:
+      return sys_gettid;
+    case 214:
+      return sys_brk;
+    case 221:
+      return sys_execve;
+    case 215:
+      return sys_munmap;
+    case 222:
+      return sys_mmap;
+    case 226:
+      return sys_mprotect;
+    case 260:
+      return sys_wait4;
+    case 278:
+      return sys_getrandom;
+    default:
+      return nullptr;
+  }
+}
+
+long unknown(std::uint64_t nr) {
+  const bool first =
+      nr >= kMaxLogged || !(g_logged[nr / 64].fetch_or(std::uint64_t{1} << (nr % 64)) &
+                            (std::uint64_t{1} << (nr % 64)));
+  if (first)
+    klib::printk("linux: pid %d (%s): syscall %lu not implemented (ENOSYS)\n",
+                 kernel::current_pid(), kernel::current_process()->name,
+                 static_cast<unsigned long>(nr));
+  return err(klib::Error::NOSYS);
+}
+
+}  // namespace
+
+LinuxProcess* current_linux() {
+  return static_cast<LinuxProcess*>(kernel::current_process()->personality);
+}
+
+void syscall_entry(hal::TrapFrame* frame) {
+  const std::uint64_t nr = hal::syscall_number(*frame);
+  Args args;
+  for (unsigned i = 0; i < 6; ++i) args.a[i] = hal::syscall_arg(*frame, i);
+  args.frame = frame;
+  const Handler h = lookup(nr);
+  const long result = h ? h(args) : unknown(nr);
+  hal::syscall_set_result(*frame, static_cast<std::uint64_t>(result));
+}
+
+}  // namespace linux_compat

@@ -1,0 +1,96 @@
+// Clocks and sleeping over the scheduler's monotonic time. There is no
+// wall-clock source yet (no RTC driver): CLOCK_REALTIME counts from the
+// epoch at boot, like a machine whose clock was never set.
+#include <mm/usercopy.hpp>
+#include <sched/sched.hpp>
+
+#include "../linux_process.hpp"
+#include "syscalls.hpp"
+
+namespace linux_compat {
+namespace {
+
+using klib::Error;
+
+struct Timespec {
+  std::int64_t sec, nsec;
+};
+
+constexpr std::int64_t kNsPerSec = 1'000'000'000;
+
+Timespec to_timespec(std::uint64_t ns) {
+  return {static_cast<std::int64_t>(ns / kNsPerSec), static_cast<std::int64_t>(ns % kNsPerSec)};
+}
+
+// CLOCK_* ids: REALTIME 0, MONOTONIC 1, PROCESS_CPUTIME 2, THREAD_CPUTIME 3,
+// MONOTONIC_RAW 4, REALTIME_COARSE 5, MONOTONIC_COARSE 6, BOOTTIME 7.
+klib::Result<std::uint64_t> clock_ns(std::uint64_t id) {
+  switch (id) {
+    case 0:
+    case 1:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+      return sched::uptime_ns();
+    case 2:
+    case 3:
+      return sched::current()->runtime_ns;
+    default:
+      return klib::Err(Error::INVAL);
+  }
+}
+
+}  // namespace
+
+long sys_clock_gettime(const Args& a) {
+  auto ns = clock_ns(a.a[0]);
+  if (!ns.ok()) return ret(ns);
+  const Timespec ts = to_timespec(*ns);
+  return ret(mm::put_user(a.a[1], ts));
+}
+
+long sys_gettimeofday(const Args& a) {
+  const Timespec ts = to_timespec(sched::uptime_ns());
+  const std::int64_t tv[2] = {ts.sec, ts.nsec / 1000};
+  if (a.a[0] && !mm::copy_to_user(a.a[0], tv, sizeof tv).ok()) return err(Error::FAULT);
+  if (a.a[1]) {
+    const std::int32_t tz[2] = {0, 0};
+    if (!mm::copy_to_user(a.a[1], tz, sizeof tz).ok()) return err(Error::FAULT);
+  }
+  return 0;
+}
+
+namespace {
+
+// Not interruptible by signals yet (only default actions exist, and those
+// end the process on the way back to user mode), so `rem` is never written.
+long sleep_for(std::uintptr_t ureq, bool absolute, std::uint64_t clock) {
+  Timespec req;
+  if (!mm::get_user(&req, ureq).ok()) return err(Error::FAULT);
+  if (req.sec < 0 || req.nsec < 0 || req.nsec >= kNsPerSec) return err(Error::INVAL);
+  std::uint64_t ns =
+      static_cast<std::uint64_t>(req.sec) * kNsPerSec + static_cast<std::uint64_t>(req.nsec);
+  if (absolute) {
+    const std::uint64_t now = *clock_ns(clock);
+    ns = ns > now ? ns - now : 0;
+  }
+  if (ns) sched::sleep_ns(ns);
+  return 0;
+}
+
+constexpr std::uint64_t kTimerAbstime = 1;
+
+}  // namespace
+
+long sys_nanosleep(const Args& a) { return sleep_for(a.a[0], false, 1); }
+
+long sys_clock_nanosleep(const Args& a) {
+  const std::uint64_t clock = a.a[0], flags = a.a[1];
+  // Sleeping on a CPU-time clock is not supported by Linux either.
+  if (clock == 2 || clock == 3 || !clock_ns(clock).ok()) return err(Error::INVAL);
+  if (flags & ~kTimerAbstime) return err(Error::INVAL);
+  return sleep_for(a.a[2], flags & kTimerAbstime, clock);
+}
+
+}  // namespace linux_compat

@@ -1,0 +1,87 @@
+"""The Linux personality on every board: the tests/linux programs (static
+glibc executables from the initrd) run from vsh's `run` builtin and pass;
+user programs that fault on NULL, on kernel addresses or with an illegal
+instruction are killed with the right signal (vsh reports 128 + signal) while
+the kernel keeps running; files that are not executables are refused with
+ENOEXEC and a reason."""
+
+import re
+
+import pytest
+
+from conftest import board_has_mmu, run
+
+
+def vsh(board, cmd):
+    if not board_has_mmu(board):
+        pytest.skip(f"{board} has no MMU: no user space, no Linux personality")
+    return run(board, "--image", "vela", "--exec", cmd)
+
+
+def passed(r, name):
+    m = re.search(rf"^{re.escape(name)}: (\d+) passed, (\d+) failed\r?$", r.output, re.M)
+    assert m, r
+    assert int(m.group(1)) > 0 and m.group(2) == "0", r
+
+
+def test_conformance_programs_pass(board):
+    r = vsh(board, "run /bin/linux/basic_syscalls")
+    assert r.returncode == 0, r
+    passed(r, "basic_syscalls")
+
+
+def test_execve_replaces_the_program(board):
+    """execve's error paths leave the caller running; then it execs itself
+    and the new image's checks (argv, envp, close-on-exec) end the run."""
+    r = vsh(board, "run /bin/linux/execve; echo st=$?")
+    passed(r, "execve")
+    assert re.search(r"^st=0\r?$", r.output, re.M), r
+    assert "skipped" not in r.output, r  # the exec itself ran (it only skips on qemu-user)
+
+
+def test_loader_auxv_and_static_pie(board):
+    """auxv: what the loader hands over; auxv-pie, where the toolchain builds
+    static-PIE (aarch64), the same from an ET_DYN image at its load bias."""
+    r = vsh(board, "ls /bin/linux")
+    pie = re.search(r"^auxv-pie\r?$", r.output, re.M) is not None
+    cmd = "run /bin/linux/auxv" + ("; run /bin/linux/auxv-pie" if pie else "")
+    r = vsh(board, cmd)
+    assert r.returncode == 0, r
+    passed(r, "/bin/linux/auxv")
+    if pie:
+        passed(r, "/bin/linux/auxv-pie")
+
+
+def fault_cases(board, cases):
+    """Runs user_faults for each case in one boot (vsh lines are at most 256
+    bytes, so three per boot) and checks status, report and survival."""
+    cmd = "cd /bin/linux; " + "; ".join(f"run user_faults {c}; echo st=$?" for c, _ in cases)
+    cmd += "; echo alive"
+    r = vsh(board, cmd)
+    assert r.returncode == 0, r
+    out = r.output.split(cmd, 1)[1]
+    statuses = [int(s) for s in re.findall(r"^st=(\d+)\r?$", out, re.M)]
+    assert statuses == [want for _, want in cases], r
+    # The kernel reported each one and carried on.
+    assert len(re.findall(r"^user: pid \d+ \(user_faults\): ", out, re.M)) == len(cases), r
+    assert re.search(r"^alive\r?$", out, re.M), r
+    assert "KERNEL" not in out, r
+    return out
+
+
+def test_user_faults_on_null_and_illegal(board):
+    fault_cases(board, [("null-write", 139), ("null-read", 139), ("illegal", 132)])
+
+
+def test_user_faults_on_kernel_addresses(board):
+    out = fault_cases(board, [("kernel-read", 139), ("kernel-write", 139), ("kernel-jump", 139)])
+    assert "read at 0xffffffff80000000" in out
+    assert "execute at 0xffffffff80000000" in out
+
+
+def test_not_an_executable_is_enoexec(board):
+    r = vsh(board, "run /proc/uptime; echo st=$?; run /bin/linux/missing; echo st=$?")
+    out = r.output
+    assert re.search(r"linux: /proc/uptime: not executable: ", out), r
+    assert re.search(r"^st=126\r?$", out, re.M), r
+    assert re.search(r"^st=127\r?$", out, re.M), r
