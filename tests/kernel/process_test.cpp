@@ -33,6 +33,19 @@ void spawn_grandchild(void*) {
   if (t.ok()) kernel::thread_put(*t);
 }
 
+// Exited threads release their ids and stacks once off their CPUs, which is
+// asynchronous: wait (30 s is a hang bound, not a timing claim) until the
+// count is back to BEFORE, so no test leaves its ids to the next one's baseline.
+void wait_until_pids_back_to(std::size_t before) {
+  for (int i = 0; i < 30000 && kernel::pids_in_use() != before; ++i) sched::sleep_ns(1'000'000);
+}
+
+void wait_until_heap_back_to(std::size_t before) {
+  for (int i = 0; i < 30000 && mm::kmalloc_bytes_in_use() != before; ++i) {
+    sched::sleep_ns(1'000'000);
+  }
+}
+
 kernel::Process* spawn(const char* name, void (*fn)(void*), void* arg) {
   auto p = kernel::process_create(name, nullptr);
   if (!p.ok()) return nullptr;
@@ -99,8 +112,9 @@ KTEST(process, waitpid_reaps_exit_status) {
   g_gate.up();
   auto any = kernel::wait_child(-1, &status, 0);
   KT_EXPECT(any.ok() && *any == qpid && status == 0);
-  sched::sleep_ns(2'000'000);  // the exited threads' stacks are freed once off their CPUs
+  wait_until_pids_back_to(pids);
   KT_EXPECT_EQ(kernel::pids_in_use(), pids);
+  wait_until_heap_back_to(heap);
   KT_EXPECT_EQ(mm::kmalloc_bytes_in_use(), heap);
 }
 
@@ -119,11 +133,12 @@ KTEST(process, orphans_are_reaped_by_the_kernel) {
   for (int i = 0; i < 30000 && kernel::process_count() != procs; ++i) sched::sleep_ns(1'000'000);
   KT_EXPECT_EQ(kernel::process_count(), procs);
   KT_EXPECT_EQ(g_ran.load(), 1);
-  for (int i = 0; i < 30000 && kernel::pids_in_use() != pids; ++i) sched::sleep_ns(1'000'000);
+  wait_until_pids_back_to(pids);
   KT_EXPECT_EQ(kernel::pids_in_use(), pids);
 }
 
 KTEST(process, threads_join_and_detach) {
+  const std::size_t pids = kernel::pids_in_use();
   auto p = kernel::process_create("kt-threads", nullptr);
   KT_ASSERT(p.ok());
   g_ran = 0;
@@ -152,4 +167,6 @@ KTEST(process, threads_join_and_detach) {
   auto r = kernel::wait_child(pid, &status, 0);
   KT_EXPECT(r.ok() && *r == pid && status == 0);
   KT_EXPECT_EQ(g_ran.load(), 2);
+  wait_until_pids_back_to(pids);
+  KT_EXPECT_EQ(kernel::pids_in_use(), pids);
 }
