@@ -1,6 +1,7 @@
 // KTEST: in-kernel test cases, registered by macro into the .ktest linker
 // section (the LK/Zircon unittest pattern) and run by `tools/run --test`.
-// Output: one line per case, then `N passed, N failed`.
+// Output: one line per case (PASS, FAIL or SKIP with its reason), then
+// `N skipped` when any case was skipped, then `N passed, N failed`.
 #pragma once
 
 #include <cstdint>
@@ -12,10 +13,15 @@ class Context {
   void fail(const char* file, int line, const char* what);
   void fail_eq(const char* file, int line, const char* a_expr, const char* b_expr, long long a,
                long long b);
+  // The case cannot run here (e.g. the board lacks the device it tests): it
+  // is reported as skipped, never as passed.
+  void skip(const char* reason) { skip_reason_ = reason; }
   bool failed() const { return failures_ > 0; }
+  const char* skip_reason() const { return skip_reason_; }
 
  private:
   int failures_ = 0;
+  const char* skip_reason_ = nullptr;
 };
 
 struct Case {
@@ -57,6 +63,12 @@ bool run_expecting_fault(void (*fn)(void*), void* arg, std::uint64_t* fault_addr
       kt.fail(__FILE__, __LINE__, #cond); \
       return;                             \
     }                                     \
+  } while (0)
+
+#define KT_SKIP(reason) \
+  do {                  \
+    kt.skip(reason);    \
+    return;             \
   } while (0)
 
 #define KT_EXPECT_EQ(a, b)                                                    \

@@ -22,20 +22,25 @@ void Context::fail_eq(const char* file, int line, const char* a_expr, const char
 int run_all(bool include_deliberate_failures, const char* suite_filter) {
   int passed = 0;
   int failed = 0;
+  int skipped = 0;
   for (const Case* c = __ktest_start; c < __ktest_end; ++c) {
     if (c->deliberate_failure && !include_deliberate_failures) continue;
     if (suite_filter && __builtin_strcmp(suite_filter, c->suite) != 0) continue;
     klib::printk("[ktest] RUN  %s.%s\n", c->suite, c->name);
     Context ctx;
     c->fn(ctx);
-    if (ctx.failed()) {
+    if (ctx.failed()) {  // a failure before a skip still counts
       ++failed;
       klib::printk("[ktest] FAIL %s.%s\n", c->suite, c->name);
+    } else if (ctx.skip_reason()) {
+      ++skipped;
+      klib::printk("[ktest] SKIP %s.%s (%s)\n", c->suite, c->name, ctx.skip_reason());
     } else {
       ++passed;
       klib::printk("[ktest] PASS %s.%s\n", c->suite, c->name);
     }
   }
+  if (skipped) klib::printk("[ktest] %d skipped\n", skipped);
   klib::printk("%d passed, %d failed\n", passed, failed);
   return failed;
 }
