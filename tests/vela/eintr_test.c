@@ -173,7 +173,7 @@ static void ei_cond_case(int timed) {
   while (!g_ei_started) usleep(1000);
   usleep(30000);
   OT_EXPECT_EQ(pthread_kill(t, SIGUSR1), 0);
-  for (int i = 0; i < 1000 && !g_ei_handled; ++i) usleep(1000);
+  for (int i = 0; i < 30000 && !g_ei_handled; ++i) usleep(1000);
   OT_EXPECT_EQ(g_ei_handled, 1); /* ran during the wait */
   usleep(20000);
   OT_EXPECT_EQ(g_ei_ret, 99); /* still waiting */

@@ -190,7 +190,7 @@ OSTEST(mqueue_notify_signal_and_thread) {
   g_mq_thread_val = 0;
   OT_EXPECT_EQ(mq_notify(q, &ev), 0);
   OT_EXPECT_EQ(mq_send(q, "c", 1, 0), 0);
-  for (int i = 0; i < 100 && !g_mq_thread_val; i++) usleep(5000);
+  for (int i = 0; i < 6000 && !g_mq_thread_val; i++) usleep(5000);
   OT_EXPECT_EQ(g_mq_thread_val, 55);
   OT_EXPECT_EQ(mq_notify(q, NULL), 0);
   sigaction(SIGUSR1, &oact, NULL);

@@ -38,7 +38,7 @@ OSTEST(procfs_pid_status) {
   OT_ASSERT(pid > 0);
   snprintf(path, sizeof path, "/proc/%d/status", pid);
   int zombie = 0;
-  for (int i = 0; i < 200 && !zombie; ++i) {
+  for (int i = 0; i < 6000 && !zombie; ++i) { /* 30 s hang bound */
     zombie = read_file(path, text, sizeof text) > 0 && strstr(text, "Z (zombie)") != NULL;
     if (!zombie) usleep(5000);
   }

@@ -221,7 +221,7 @@ OSTEST(signal_handler_interrupts_busy_thread) {
   while (!g_busy_tid) usleep(1000);
   for (int i = 0; i < 5; i++) {
     OT_EXPECT_EQ(pthread_kill(th, SIGUSR1), 0);
-    for (int j = 0; j < 200 && g_sig_count <= i; j++) usleep(1000);
+    for (int j = 0; j < 30000 && g_sig_count <= i; j++) usleep(1000);
   }
   OT_EXPECT_EQ(g_sig_count, 5);
   g_busy_stop = 1;

@@ -44,7 +44,7 @@ OSTEST(timer_signal_oneshot_and_periodic) {
   memset(&its, 0, sizeof(its));
   its.it_value.tv_nsec = 20000000;
   OT_EXPECT_EQ(timer_settime(t, 0, &its, NULL), 0);
-  tm_wait(1, 1000);
+  tm_wait(1, 30000); /* hang bounds, not timing claims */
   OT_EXPECT_EQ(g_tm_count, 1);
   OT_EXPECT_EQ(g_tm_value, 1234);
   OT_EXPECT_EQ(g_tm_code, SI_TIMER);
@@ -55,7 +55,7 @@ OSTEST(timer_signal_oneshot_and_periodic) {
   its.it_interval.tv_nsec = 10000000;
   g_tm_count = 0;
   OT_EXPECT_EQ(timer_settime(t, 0, &its, NULL), 0);
-  tm_wait(5, 2000);
+  tm_wait(5, 30000);
   OT_EXPECT(g_tm_count >= 5);
   struct itimerspec cur;
   OT_EXPECT_EQ(timer_gettime(t, &cur), 0);
@@ -101,7 +101,7 @@ OSTEST(timer_thread_notification) {
     its.it_value.tv_nsec -= 1000000000;
   }
   OT_EXPECT_EQ(timer_settime(t, TIMER_ABSTIME, &its, NULL), 0);
-  for (int i = 0; i < 1000 && !g_tm_thread_val; i++) usleep(1000);
+  for (int i = 0; i < 30000 && !g_tm_thread_val; i++) usleep(1000);
   OT_EXPECT_EQ(g_tm_thread_val, 4321);
   OT_EXPECT(g_tm_thread_tid != pthread_self());
   OT_EXPECT_EQ(timer_delete(t), 0);

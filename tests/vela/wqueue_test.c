@@ -27,7 +27,7 @@ static void wq_worker(void* arg) {
 }
 
 static void wq_wait_runs(int n) {
-  for (int i = 0; i < 200 && g_wq_runs < n; i++) usleep(5000);
+  for (int i = 0; i < 6000 && g_wq_runs < n; i++) usleep(5000);
 }
 
 OSTEST(wqueue_hp_and_lp_run_on_workers) {
@@ -51,7 +51,10 @@ OSTEST(wqueue_delayed_work_waits) {
   OT_EXPECT_EQ(work_queue(LPWORK, &w, wq_worker, NULL, MSEC2TICK(50)), 0);
   OT_EXPECT(!work_available(&w));
   usleep(20000);
-  OT_EXPECT_EQ(g_wq_runs, 0);
+  /* Not run early; a host that stalled this vCPU past the delay may have run
+   * it legitimately (runs is read before the clock, so that is provable). */
+  int runs = g_wq_runs;
+  if (wq_now_ms() - t0 < 50) OT_EXPECT_EQ(runs, 0);
   wq_wait_runs(1);
   OT_EXPECT_EQ(g_wq_runs, 1);
   OT_EXPECT(g_wq_when - t0 >= 50);
