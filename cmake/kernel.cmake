@@ -222,4 +222,5 @@ file(WRITE ${CMAKE_BINARY_DIR}/qemu.json
  \"args\": [\"${_qargs}\"], \"smp\": ${FUSION_QEMU_SMP}, \"smp_fixed\": ${_smp_fixed}, \"mem\": \"${FUSION_QEMU_MEM}\", \"mem_fixed\": ${_mem_fixed},
  \"firmware_cpus\": ${FUSION_QEMU_FIRMWARE_CPUS},
  \"image\": \"${CMAKE_BINARY_DIR}/${FUSION_QEMU_IMAGE}\", \"elf\": \"${CMAKE_BINARY_DIR}/fusion.elf\",
- \"addr2line\": \"${CMAKE_ADDR2LINE}\", \"initrd\": \"${FUSION_INITRD}\"}\n")
+ \"addr2line\": \"${CMAKE_ADDR2LINE}\", \"initrd\": \"${FUSION_INITRD}\",
+ \"linux_initrd\": \"${FUSION_LINUX_INITRD}\"}\n")

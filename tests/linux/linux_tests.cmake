@@ -35,3 +35,24 @@ add_custom_command(OUTPUT ${FUSION_INITRD}
   DEPENDS ${_linux_bins} ${CMAKE_SOURCE_DIR}/tools/mkinitrd
   COMMENT "initrd.cpio (tests/linux)" VERBATIM)
 add_custom_target(initrd ALL DEPENDS ${FUSION_INITRD})
+
+# The Linux image's initramfs (tools/run --image linux): the same programs,
+# plus on aarch64 Debian's busybox-static (tools/setup caches it) with its
+# applet links and a minimal /etc (tools/linux-initrd). Without busybox in
+# the cache the image still builds, with the test programs only.
+set(FUSION_LINUX_INITRD ${CMAKE_BINARY_DIR}/initrd-linux.cpio)
+set(_busybox_deps)
+set(_busybox "none")
+if(FUSION_ARCH STREQUAL "aarch64")
+  set(_busybox $ENV{HOME}/.cache/fusion/busybox-arm64/busybox)
+  if(EXISTS ${_busybox})
+    set(_busybox_deps ${_busybox})
+  endif()
+endif()
+add_custom_command(OUTPUT ${FUSION_LINUX_INITRD}
+  COMMAND ${CMAKE_SOURCE_DIR}/tools/linux-initrd ${FUSION_LINUX_INITRD} ${_busybox}
+          qemu-${FUSION_ARCH} ${_initrd_pairs}
+  DEPENDS ${_linux_bins} ${_busybox_deps} ${CMAKE_SOURCE_DIR}/tools/mkinitrd
+          ${CMAKE_SOURCE_DIR}/tools/linux-initrd
+  COMMENT "initrd-linux.cpio (busybox, tests/linux)" VERBATIM)
+add_custom_target(initrd-linux ALL DEPENDS ${FUSION_LINUX_INITRD})

@@ -99,10 +99,24 @@ def test_fixed_ram_size_becomes_mem_limit(fake_build):
         assert r.returncode == 2 and "has 512M of RAM" in r.stderr, bad
 
 
-def test_unlanded_images_are_rejected(fake_build):
-    r = run(fake_build, "--image", "linux")
+def test_linux_image_needs_its_initramfs(fake_build):
+    r = run(fake_build, "--image", "linux", "--dry-run")
     assert r.returncode == 2
-    assert "has not landed yet" in r.stderr
+    assert "no Linux initramfs" in r.stderr
+
+
+def test_linux_image_boots_its_own_initramfs(fake_build, tmp_path):
+    vela, linux = tmp_path / "initrd.cpio", tmp_path / "initrd-linux.cpio"
+    vela.write_bytes(b"v")
+    linux.write_bytes(b"l")
+    qj = fake_build / BOARD / "qemu.json"
+    qj.write_text(json.dumps(dict(json.loads(qj.read_text()), initrd=str(vela),
+                                  linux_initrd=str(linux))))
+    r = run(fake_build, "--image", "linux", "--exec", "ls /", "--dry-run")
+    assert r.returncode == 0, r.stderr
+    assert f"-initrd {linux} " in r.stdout
+    assert "fusion.image=linux fusion.exec=ls%20/" in r.stdout
+    assert f"-initrd {vela}" in run(fake_build, "--dry-run").stdout
 
 
 def test_image_selects_the_console_program(fake_build):

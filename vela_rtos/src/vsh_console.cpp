@@ -5,6 +5,7 @@
 #include <fs/fdtable.hpp>
 #include <fs/init.hpp>
 #include <fs/vfs.hpp>
+#include <kernel/boot.hpp>
 #include <kernel/console.hpp>
 #include <kernel/process.hpp>
 #include <klib/printk.hpp>
@@ -15,6 +16,7 @@ extern "C" int vsh_main(int argc, char** argv);
 extern "C" int task_create(const char* name, int priority, int stack_size,
                            int (*entry)(int, char**), char* const argv[]);
 extern "C" int waitpid(int pid, int* status, int options);
+extern "C" int vela_linux_console_run(const char* exec_command);  // linux_console.cpp
 
 namespace {
 
@@ -62,9 +64,12 @@ extern "C" int vela_console_getc() {
 }
 
 // Interactive (exec_command == nullptr): never returns, vsh is restarted if
-// it exits. With a command: vsh -c runs it; returns its exit status.
+// it exits. With a command: vsh -c runs it; returns its exit status. The
+// Linux image (fusion.image=linux) runs /bin/sh instead (linux_console.cpp).
 extern "C" int vela_console_run(const char* exec_command) {
   if (!fs::init_root() || !open_stdio()) return 1;
+  if (__builtin_strcmp(kernel::boot_options().image, "linux") == 0)
+    return vela_linux_console_run(exec_command);
   for (;;) {
     char dash_c[] = "-c";
     char* argv[] = {dash_c, const_cast<char*>(exec_command), nullptr};

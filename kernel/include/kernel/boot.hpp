@@ -12,6 +12,7 @@ struct BootOptions {
   bool include_failing_tests = false;  // fusion.ktest_fail=1
   const char* test_suite = nullptr;    // fusion.ktest=<suite>
   const char* exec_command = nullptr;  // fusion.exec=<percent-encoded command>
+  const char* image = "vela";          // fusion.image=vela|monitor|linux: the console's program
   unsigned max_cpus = 0;               // fusion.maxcpus=N: CPUs to bring up (0: all)
   std::uint64_t mem_limit = 0;         // fusion.mem=SIZE[K|M|G]: RAM to use (0: all)
 };

@@ -9,6 +9,7 @@ namespace {
 BootOptions g_options;
 char g_exec_buf[1024];
 char g_suite_buf[64];
+char g_image_buf[16];
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -83,6 +84,9 @@ void parse_boot_options(const char* bootargs) {
       g_options.mem_limit = parse_size(value, value_len);
     } else if (word_is(word, eq, "fusion.maxcpus")) {
       g_options.max_cpus = static_cast<unsigned>(parse_unsigned(value, value_len));
+    } else if (word_is(word, eq, "fusion.image")) {
+      percent_decode(value, value_len, g_image_buf, sizeof g_image_buf);
+      g_options.image = g_image_buf;
     } else if (word_is(word, eq, "fusion.exec")) {
       percent_decode(value, value_len, g_exec_buf, sizeof g_exec_buf);
       g_options.exec_command = g_exec_buf;

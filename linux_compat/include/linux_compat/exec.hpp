@@ -6,6 +6,8 @@
 #include <hal/trap.hpp>
 #include <klib/result.hpp>
 
+#include <cstdint>
+
 namespace linux_compat {
 
 // Spawns `path` with argv/envp (NULL-terminated; argv may be empty) as a
@@ -20,5 +22,9 @@ klib::Result<int> spawn(const char* path, const char* const* argv, const char* c
 // syscall frame so the return lands at the new entry with the new stack.
 klib::Result<void> exec_current(hal::TrapFrame* frame, const char* path, const char* const* argv,
                                 const char* const* envp);
+
+// Whether system call `nr` (asm-generic number) has a handler: the Linux
+// console says what does not work yet (fork while clone is missing).
+bool syscall_implemented(std::uint64_t nr);
 
 }  // namespace linux_compat

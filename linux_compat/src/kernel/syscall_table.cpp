@@ -4,6 +4,7 @@
 #include <hal/user.hpp>
 #include <kernel/process.hpp>
 #include <klib/printk.hpp>
+#include <linux_compat/exec.hpp>
 
 #include <atomic>
 
@@ -113,6 +114,8 @@ long unknown(std::uint64_t nr) {
 }
 
 }  // namespace
+
+bool syscall_implemented(std::uint64_t nr) { return lookup(nr) != nullptr; }
 
 LinuxProcess* current_linux() {
   return static_cast<LinuxProcess*>(kernel::current_process()->personality);
