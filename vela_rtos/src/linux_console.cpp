@@ -5,6 +5,7 @@
 // an image without /bin/sh, as a program and its space-separated
 // arguments) and its status powers the machine off.
 #include <fs/init.hpp>
+#include <fs/mount.hpp>
 #include <fs/vfs.hpp>
 #include <klib/printk.hpp>
 #if FUSION_CONFIG_MMU
@@ -18,8 +19,9 @@ namespace {
 constexpr int kMaxWords = 32;
 constexpr int kSysClone = 220;  // asm-generic
 
-const char* const kEnvp[] = {"HOME=/root", "PATH=/sbin:/usr/sbin:/bin:/usr/bin", "TERM=vt100",
-                             "USER=root", "LOGNAME=root", nullptr};
+const char* const kEnvp[] = {"HOME=/root",   "PATH=/sbin:/usr/sbin:/bin:/usr/bin",
+                             "TERM=vt100",   "USER=root",
+                             "LOGNAME=root", nullptr};
 
 bool have_shell() { return fs::stat(fs::kernel_context(), "/bin/sh").ok(); }
 
@@ -59,6 +61,10 @@ int run_words(char* line) {
 }  // namespace
 
 extern "C" int vela_linux_console_run(const char* exec_command) {
+  // A tmpfs of its own on /tmp, as Linux systems have (df then shows it:
+  // busybox, like Linux tools, skips the initramfs "rootfs").
+  if (auto m = fs::mount(fs::kernel_context(), "tmpfs", "/tmp", "tmpfs", nullptr); m.ok())
+    (void)fs::chmod(fs::kernel_context(), "/tmp", 01777);
   const bool shell = have_shell();
   if (exec_command) {
     if (shell) {
@@ -70,14 +76,16 @@ extern "C" int vela_linux_console_run(const char* exec_command) {
     return run_words(line);
   }
   if (!shell) {
-    klib::printk("linux: no /bin/sh in this Linux image (busybox is aarch64 only; tools/setup "
-                 "fetches it): nothing to run on the console\n");
+    klib::printk(
+        "linux: no /bin/sh in this Linux image (busybox is aarch64 only; tools/setup "
+        "fetches it): nothing to run on the console\n");
     return 127;
   }
 #if FUSION_CONFIG_MMU
   if (!linux_compat::syscall_implemented(kSysClone))
-    klib::printk("linux: clone/fork is not implemented yet: the shell runs builtins and `exec "
-                 "CMD`; pipelines and external commands fail\n");
+    klib::printk(
+        "linux: clone/fork is not implemented yet: the shell runs builtins and `exec "
+        "CMD`; pipelines and external commands fail\n");
 #endif
   for (;;) {
     const char* argv[] = {"-sh", nullptr};

@@ -52,6 +52,11 @@ struct ProcPidProvider {
 // The process layer calls this once; nullptr removes it.
 void procfs_set_pid_provider(const ProcPidProvider* p);
 
+// The 1, 5 and 15 minute load averages in sysinfo(2)'s fixed point (1 <<
+// 16 is a load of 1); optionally the active and total thread counts they
+// were updated with (fs/src/kernel/proc_linux.cpp, kernel build only).
+void load_average(std::uint64_t out[3], unsigned* active = nullptr, unsigned* threads = nullptr);
+
 klib::Result<Superblock*> procfs_mount(const char* source, const void* data);
 
 }  // namespace fs

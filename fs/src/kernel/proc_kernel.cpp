@@ -48,7 +48,10 @@ void mounts(ProcBuf& out, void*) {
 
 }  // namespace
 
+void register_linux_proc_files();  // proc_linux.cpp
+
 void register_kernel_proc_files() {
+  register_linux_proc_files();
   (void)procfs_register("meminfo", meminfo);
   (void)procfs_register("uptime", uptime);
   (void)procfs_register("cpuinfo", cpuinfo);

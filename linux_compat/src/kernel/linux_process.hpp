@@ -21,7 +21,15 @@ struct KernelSigaction {
   std::uint64_t mask;
 };
 
+// getrlimit/setrlimit values (struct rlimit: soft "cur", hard "max").
+inline constexpr int kNumRlimits = 16;  // RLIMIT_NLIMITS
+struct Rlimit {
+  std::uint64_t cur, max;
+};
+void rlimits_init(Rlimit (&limits)[kNumRlimits]);  // resource.cpp: the boot defaults
+
 struct LinuxProcess {
+  LinuxProcess() { rlimits_init(rlimits); }
   // rt_sigaction's table: stored and reported back, not yet acted on (the
   // kernel's own signal state keeps every action at its default).
   KernelSigaction actions[kNumSignals + 1] = {};
@@ -29,6 +37,7 @@ struct LinuxProcess {
   std::uintptr_t clear_child_tid = 0;
   std::uintptr_t robust_list = 0;
   std::size_t robust_len = 0;
+  Rlimit rlimits[kNumRlimits];  // resource.cpp
 };
 
 LinuxProcess* current_linux();

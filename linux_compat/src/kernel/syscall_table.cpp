@@ -19,16 +19,62 @@ std::atomic<std::uint64_t> g_logged[kMaxLogged / 64];
 
 Handler lookup(std::uint64_t nr) {
   switch (nr) {
+    case 17:
+      return sys_getcwd;
+    case 23:
+      return sys_dup;
+    case 24:
+      return sys_dup3;
     case 25:
       return sys_fcntl;
     case 29:
       return sys_ioctl;
+    case 33:
+      return sys_mknodat;
+    case 34:
+      return sys_mkdirat;
     case 35:
       return sys_unlinkat;
+    case 36:
+      return sys_symlinkat;
+    case 37:
+      return sys_linkat;
+    case 38:
+      return sys_renameat;
+    case 39:
+      return sys_umount2;
+    case 40:
+      return sys_mount;
+    case 43:
+      return sys_statfs;
+    case 44:
+      return sys_fstatfs;
+    case 45:
+      return sys_truncate;
+    case 46:
+      return sys_ftruncate;
+    case 48:
+      return sys_faccessat;
+    case 49:
+      return sys_chdir;
+    case 50:
+      return sys_fchdir;
+    case 52:
+      return sys_fchmod;
+    case 53:
+      return sys_fchmodat;
+    case 54:
+      return sys_fchownat;
+    case 55:
+      return sys_fchown;
     case 56:
       return sys_openat;
     case 57:
       return sys_close;
+    case 59:
+      return sys_pipe2;
+    case 61:
+      return sys_getdents64;
     case 62:
       return sys_lseek;
     case 63:
@@ -41,10 +87,24 @@ Handler lookup(std::uint64_t nr) {
       return sys_writev;
     case 67:
       return sys_pread64;
+    case 68:
+      return sys_pwrite64;
+    case 72:
+      return sys_pselect6;
+    case 73:
+      return sys_ppoll;
+    case 78:
+      return sys_readlinkat;
     case 79:
       return sys_newfstatat;
     case 80:
       return sys_fstat;
+    case 82:
+      return sys_fsync;
+    case 83:
+      return sys_fdatasync;
+    case 88:
+      return sys_utimensat;
     case 93:
       return sys_exit;
     case 94:
@@ -57,16 +117,38 @@ Handler lookup(std::uint64_t nr) {
       return sys_nanosleep;
     case 113:
       return sys_clock_gettime;
+    case 114:
+      return sys_clock_getres;
     case 115:
       return sys_clock_nanosleep;
+    case 123:
+      return sys_sched_getaffinity;
     case 124:
       return sys_sched_yield;
     case 134:
       return sys_rt_sigaction;
     case 135:
       return sys_rt_sigprocmask;
+    case 153:
+      return sys_times;
+    case 154:
+      return sys_setpgid;
+    case 155:
+      return sys_getpgid;
+    case 156:
+      return sys_getsid;
+    case 157:
+      return sys_setsid;
     case 160:
       return sys_uname;
+    case 163:
+      return sys_getrlimit;
+    case 164:
+      return sys_setrlimit;
+    case 165:
+      return sys_getrusage;
+    case 166:
+      return sys_umask;
     case 169:
       return sys_gettimeofday;
     case 172:
@@ -83,20 +165,30 @@ Handler lookup(std::uint64_t nr) {
       return sys_getegid;
     case 178:
       return sys_gettid;
+    case 179:
+      return sys_sysinfo;
     case 214:
       return sys_brk;
-    case 221:
-      return sys_execve;
     case 215:
       return sys_munmap;
+    case 221:
+      return sys_execve;
     case 222:
       return sys_mmap;
     case 226:
       return sys_mprotect;
     case 260:
       return sys_wait4;
+    case 261:
+      return sys_prlimit64;
+    case 276:
+      return sys_renameat2;
     case 278:
       return sys_getrandom;
+    case 291:
+      return sys_statx;
+    case 439:
+      return sys_faccessat2;
     default:
       return nullptr;
   }

@@ -9,6 +9,7 @@
 #include <mm/usercopy.hpp>
 
 #include "../linux_process.hpp"
+#include "fs_common.hpp"
 #include "syscalls.hpp"
 
 namespace linux_compat {
@@ -16,33 +17,7 @@ namespace {
 
 using klib::Error;
 
-constexpr std::size_t kBounce = 64 * 1024;  // one read/write moves at most this per step
-constexpr int kAtFdcwd = -100;
-constexpr int kAtEmptyPath = 0x1000;
-constexpr int kAtSymlinkNofollow = 0x100;
 constexpr unsigned kIovMax = 1024;
-
-fs::FsContext& files() { return kernel::process_files(kernel::current_process()); }
-
-// The description behind fd with a reference, released at scope end.
-struct FileRef {
-  fs::OpenFile* f = nullptr;
-  ~FileRef() {
-    if (f) fs::file_put(f);
-  }
-};
-
-klib::Result<void> get_file(int fd, FileRef* out) {
-  fs::FsContext& ctx = files();
-  if (!ctx.fds) return klib::Err(Error::BADF);
-  out->f = TRY(ctx.fds->get(fd));
-  return klib::ok();
-}
-
-struct Bounce {
-  unsigned char* p = static_cast<unsigned char*>(mm::kmalloc(kBounce));
-  ~Bounce() { mm::kfree(p); }
-};
 
 long read_into(fs::OpenFile* f, std::uintptr_t ubuf, std::size_t n) {
   if (n == 0) return 0;
@@ -125,6 +100,8 @@ struct LinuxStat {
 };
 static_assert(sizeof(LinuxStat) == 128);
 
+}  // namespace
+
 long put_stat(std::uintptr_t ubuf, const fs::Stat& s) {
   LinuxStat out{};
   out.dev = s.dev;
@@ -145,39 +122,6 @@ long put_stat(std::uintptr_t ubuf, const fs::Stat& s) {
   out.ctime_nsec = s.ctime.nsec;
   return ret(mm::copy_to_user(ubuf, &out, sizeof out));
 }
-
-// A path argument: copied in, NAMETOOLONG/FAULT as Linux reports them.
-klib::Result<void> get_path(std::uintptr_t upath, char* buf) {
-  auto n = mm::strncpy_from_user(buf, upath, fs::kPathMax);
-  if (!n.ok()) return klib::Err(n.error());
-  return klib::ok();
-}
-
-struct PathBuf {
-  char* p = static_cast<char*>(mm::kmalloc(fs::kPathMax));
-  ~PathBuf() { mm::kfree(p); }
-};
-
-// The *at() calls: a relative path is walked from the directory behind
-// dirfd (AT_FDCWD: the working directory). The context is a copy of the
-// process's with that directory as cwd; the held description keeps the
-// vnode alive while it is used.
-struct AtContext {
-  fs::FsContext ctx;
-  FileRef dir;
-};
-
-klib::Result<void> at_context(int dirfd, const char* path, AtContext* out) {
-  out->ctx = files();
-  if (path[0] == '/' || dirfd == kAtFdcwd) return klib::ok();
-  TRY(get_file(dirfd, &out->dir));
-  if (!out->dir.f->vnode || out->dir.f->vnode->type != fs::VType::Directory)
-    return klib::Err(Error::NOTDIR);
-  out->ctx.cwd = out->dir.f->vnode;
-  return klib::ok();
-}
-
-}  // namespace
 
 long sys_read(const Args& a) {
   FileRef ref;
@@ -209,15 +153,6 @@ long sys_close(const Args& a) { return ret(fs::close(files(), static_cast<int>(a
 long sys_lseek(const Args& a) {
   return ret(fs::lseek(files(), static_cast<int>(a.a[0]), static_cast<std::int64_t>(a.a[1]),
                        static_cast<int>(a.a[2])));
-}
-
-long sys_ioctl(const Args& a) {
-  FileRef ref;
-  if (auto r = get_file(static_cast<int>(a.a[0]), &ref); !r.ok()) return ret(r);
-  // Driver ioctls take kernel pointers; none may see a user pointer. No
-  // terminal ioctl (TCGETS, TIOCGWINSZ, ...) exists yet: every descriptor
-  // answers ENOTTY, which C libraries read as "not a terminal".
-  return err(Error::NOTTY);
 }
 
 long sys_fstat(const Args& a) {
@@ -270,7 +205,6 @@ long sys_fcntl(const Args& a) {
 }
 
 long sys_unlinkat(const Args& a) {
-  constexpr int kAtRemovedir = 0x200;
   const int dirfd = static_cast<int>(a.a[0]);
   const int flags = static_cast<int>(a.a[2]);
   if (flags & ~kAtRemovedir) return err(Error::INVAL);

@@ -1,6 +1,7 @@
 // Clocks and sleeping over the scheduler's monotonic time. There is no
 // wall-clock source yet (no RTC driver): CLOCK_REALTIME counts from the
 // epoch at boot, like a machine whose clock was never set.
+#include <hal/timer.hpp>
 #include <mm/usercopy.hpp>
 #include <sched/sched.hpp>
 
@@ -48,6 +49,16 @@ long sys_clock_gettime(const Args& a) {
   if (!ns.ok()) return ret(ns);
   const Timespec ts = to_timespec(*ns);
   return ret(mm::put_user(a.a[1], ts));
+}
+
+// Every clock here, CPU-time ones included, counts the timer's ticks: its
+// resolution is one tick, rounded up to whole nanoseconds.
+long sys_clock_getres(const Args& a) {
+  if (!clock_ns(a.a[0]).ok()) return err(Error::INVAL);
+  if (!a.a[1]) return 0;
+  const std::uint64_t hz = hal::timer_frequency_hz();
+  const Timespec res{0, static_cast<std::int64_t>(hz ? (kNsPerSec + hz - 1) / hz : 1)};
+  return ret(mm::put_user(a.a[1], res));
 }
 
 long sys_gettimeofday(const Args& a) {
