@@ -7,6 +7,7 @@
 extern "C" {
 void aarch64_thread_start();
 void hal_fp_restore(const hal::FpState* state);
+void hal_fp_save(hal::FpState* state);
 }
 
 namespace hal {
@@ -38,6 +39,20 @@ void context_detach_current(Context* ctx) {
   ctx->fp_state = nullptr;
   ctx->tpidr_el0 = 0;
   asm volatile("msr tpidr_el0, xzr");
+  irq_restore(flags);
+}
+
+void context_fp_read(FpState* out) {
+  // Interrupts off: a switch in between would not change the registers, but
+  // the copy must come from one thread's set.
+  const IrqFlags flags = irq_save();
+  hal_fp_save(out);
+  irq_restore(flags);
+}
+
+void context_fp_write(const FpState* in) {
+  const IrqFlags flags = irq_save();
+  hal_fp_restore(in);
   irq_restore(flags);
 }
 

@@ -112,6 +112,10 @@ std::uintptr_t trap_frame_sp(const TrapFrame& f) { return f.sp; }
 std::uint64_t syscall_number(const TrapFrame& f) { return f.x[8]; }
 std::uint64_t syscall_arg(const TrapFrame& f, unsigned i) { return i < 6 ? f.x[i] : 0; }
 void syscall_set_result(TrapFrame& f, std::uint64_t value) { f.x[0] = value; }
+void syscall_restart(TrapFrame& f, std::uint64_t arg0) {
+  f.x[0] = arg0;
+  f.elr -= 4;  // back onto the svc
+}
 
 std::size_t user_copy_in(void* dst, const void* usrc, std::size_t n) {
   return hal_user_copy_in(dst, usrc, n);

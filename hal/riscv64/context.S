@@ -168,6 +168,15 @@ hal_fp_restore:
   fp_restore
   ret
 
+/* hal_fp_save(FpState*): stores the calling thread's FP registers (FS must
+ * be on: only for threads with an FpState). */
+  .globl hal_fp_save
+  .balign 4
+hal_fp_save:
+  mv t0, a0
+  fp_save
+  ret
+
   .globl hal_fp_off
   .balign 4
 hal_fp_off:

@@ -7,6 +7,7 @@
 extern "C" {
 void riscv_thread_start();
 void hal_fp_restore(const hal::FpState* state);
+void hal_fp_save(hal::FpState* state);
 void hal_fp_off();
 }
 
@@ -40,6 +41,20 @@ void context_detach_current(Context* ctx) {
   hal_fp_off();
   ctx->tp = 0;
   asm volatile("mv tp, zero");
+  irq_restore(flags);
+}
+
+void context_fp_read(FpState* out) {
+  const IrqFlags flags = irq_save();
+  hal_fp_save(out);
+  irq_restore(flags);
+}
+
+void context_fp_write(const FpState* in) {
+  // FS ends Clean, so a switch will not save: *in must be the thread's own
+  // FpState, already holding the new values.
+  const IrqFlags flags = irq_save();
+  hal_fp_restore(in);
   irq_restore(flags);
 }
 

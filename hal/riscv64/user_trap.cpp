@@ -114,6 +114,10 @@ std::uintptr_t trap_frame_sp(const TrapFrame& f) { return f.x[2]; }
 std::uint64_t syscall_number(const TrapFrame& f) { return f.x[17]; }
 std::uint64_t syscall_arg(const TrapFrame& f, unsigned i) { return i < 6 ? f.x[10 + i] : 0; }
 void syscall_set_result(TrapFrame& f, std::uint64_t value) { f.x[10] = value; }
+void syscall_restart(TrapFrame& f, std::uint64_t arg0) {
+  f.x[10] = arg0;
+  f.sepc -= 4;  // back onto the ecall (always 4 bytes)
+}
 
 std::size_t user_copy_in(void* dst, const void* usrc, std::size_t n) {
   return hal_user_copy_in(dst, usrc, n);

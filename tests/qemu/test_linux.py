@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import board_has_mmu, run
+from conftest import VSH_PROMPT, board_has_mmu, run, type_line
 
 
 def vsh(board, cmd):
@@ -85,3 +85,40 @@ def test_not_an_executable_is_enoexec(board):
     assert re.search(r"linux: /proc/uptime: not executable: ", out), r
     assert re.search(r"^st=126\r?$", out, re.M), r
     assert re.search(r"^st=127\r?$", out, re.M), r
+
+
+@pytest.mark.parametrize("smp", [1, 4])
+def test_signal_handlers_frames_and_masks(board, smp):
+    """tests/linux/signals.c: handlers run from real rt_sigframes, sigreturn,
+    masks, sigsuspend, sigtimedwait, sigaltstack, a SIGSEGV handler that
+    siglongjmps out, nested handlers and the error paths."""
+    if not board_has_mmu(board):
+        pytest.skip(f"{board} has no MMU: no user space, no Linux personality")
+    r = run(board, "--image", "vela", "--smp", str(smp), "--exec",
+            "run /bin/linux/signals; echo st=$?")
+    passed(r, "signals")
+    assert re.search(r"^st=0\r?$", r.output, re.M), r
+    assert "KERNEL" not in r.output, r
+
+
+def test_ctrl_c_interrupts_a_linux_program(board, console):
+    """^C on the console sends SIGINT to the foreground group: the Linux
+    program's handler runs and its nanosleep ends with EINTR."""
+    if not board_has_mmu(board):
+        pytest.skip(f"{board} has no MMU: no user space, no Linux personality")
+    child = console(board, "--image", "vela")
+    child.expect_exact(VSH_PROMPT)
+    type_line(child, "run /bin/linux/signals sigint; echo st=$?")
+    child.expect_exact("signals: waiting for SIGINT")
+    for _ in range(5):
+        child.send("\x03")
+        # The hang bound: each sleep ends by itself after 30 s.
+        i = child.expect([r"nanosleep interrupted, handled (\d+), rem (\w+)", r"again"],
+                         timeout=60)
+        if i == 0:
+            break
+    else:
+        raise AssertionError("^C never interrupted the sleep")
+    assert child.match.group(1) == "1" and child.match.group(2) == "ok"
+    child.expect(r"st=0\r*\n")
+    child.expect_exact(VSH_PROMPT)

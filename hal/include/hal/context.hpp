@@ -40,4 +40,10 @@ void context_attach_current(Context* ctx, std::uintptr_t tp, FpState* fp);
 // Back to a plain kernel thread: thread pointer 0, no FP (riscv64 FS=Off).
 void context_detach_current(Context* ctx);
 
+// The calling thread's live FP registers (it must have an FpState attached):
+// copied out to *out, or replaced by *in (user signal frames), which must be
+// the thread's own FpState already holding the new values.
+void context_fp_read(FpState* out);
+void context_fp_write(const FpState* in);
+
 }  // namespace hal

@@ -84,6 +84,9 @@ std::uintptr_t trap_frame_sp(const TrapFrame& f);
 std::uint64_t syscall_number(const TrapFrame& f);
 std::uint64_t syscall_arg(const TrapFrame& f, unsigned i);  // i < 6
 void syscall_set_result(TrapFrame& f, std::uint64_t value);
+// Makes the return run the same system call again (signal restart): pc
+// back onto svc/ecall and the first argument register back to `arg0`.
+void syscall_restart(TrapFrame& f, std::uint64_t arg0);
 
 // Usercopy primitives. Each touches only [uaddr, uaddr + n) below kUserTop
 // (the caller has checked the range) and survives a fault: a page that

@@ -11,6 +11,7 @@
 #include <sched/wait.hpp>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 namespace kernel {
@@ -26,13 +27,18 @@ constexpr bool sig_valid(int s) { return s >= 1 && s <= kSigMax; }
 inline constexpr SigSet kAllSignals = ~SigSet{1};  // every valid number
 
 // Why a signal was sent (the personality maps these to its si_code values).
-enum class SigCode : std::uint8_t { User, Queue, Timer, MesgQ, AsyncIo, Kernel };
+// Tkill: sent to one thread by tkill/tgkill; Fault: the thread's own fault
+// (fault_code and addr say which and where).
+enum class SigCode : std::uint8_t { User, Queue, Timer, MesgQ, AsyncIo, Kernel, Tkill, Fault };
 
 struct SigInfo {
   int signo = 0;
   SigCode code = SigCode::User;
-  int sender = 0;            // pid
+  int sender = 0;  // pid
+  std::uint32_t sender_uid = 0;
   std::uintptr_t value = 0;  // sigval (int or pointer)
+  int fault_code = 0;        // Fault: the personality's si_code (SEGV_MAPERR, ...)
+  std::uintptr_t addr = 0;   // Fault: the faulting address
 };
 
 // Handler values besides a function address.
@@ -43,11 +49,23 @@ inline constexpr unsigned kSaSigInfo = 1u << 0;
 inline constexpr unsigned kSaNoDefer = 1u << 1;
 inline constexpr unsigned kSaResetHand = 1u << 2;
 inline constexpr unsigned kSaRestart = 1u << 3;
+inline constexpr unsigned kSaOnStack = 1u << 4;  // run on the alternate stack
 
 struct SignalAction {
   std::uintptr_t handler = kSigDefault;
   SigSet mask = 0;  // blocked in addition while the handler runs
   unsigned flags = 0;
+  // Kept verbatim for the personality (reported back by its sigaction):
+  // its own flag word and the return trampoline a user handler returns to.
+  std::uint64_t raw_flags = 0;
+  std::uintptr_t restorer = 0;
+};
+
+// An alternate signal stack (sigaltstack), per thread; size 0: none.
+struct AltStack {
+  std::uintptr_t base = 0;
+  std::size_t size = 0;
+  bool contains(std::uintptr_t sp) const { return size && sp > base && sp - base <= size; }
 };
 
 // What a personality decides about its numbers and calling conventions.
@@ -85,6 +103,11 @@ struct ThreadSignals {
   std::atomic<sched::WaitQueue*> waiting_on{nullptr};
   int depth = 0;       // handlers running on this thread (nesting)
   int no_deliver = 0;  // >0: asynchronous delivery deferred (SignalDeferGuard)
+  AltStack alt;        // user-mode handlers' alternate stack
+  // sigsuspend: the mask to put back once the wait's signal is handled
+  // (a user handler's frame carries it; otherwise it is restored on return).
+  SigSet saved_mask = 0;
+  bool restore_mask = false;
 };
 
 // Per process (Process::signals).
@@ -136,6 +159,32 @@ int signal_deliver();
 // True when a signal that would interrupt a wait is pending for `t`
 // (unblocked, or in its wait set).
 bool signal_interrupting(const ProcessThread* t);
+
+// --- user-mode handlers (a personality builds the handler's frame) ------------
+struct UserDelivery {
+  SigInfo info;
+  SignalAction action;  // a catching handler
+  SigSet old_mask;      // the mask to restore when the handler returns
+};
+// Takes the next signal deliverable to the calling thread: ignored ones are
+// dropped, a default "terminate" ends the process (rules->terminate); for a
+// handler the thread's mask gains the action's mask (and the signal unless
+// SA_NODEFER), SA_RESETHAND resets the action, and the caller gets what it
+// needs to run the handler. False when nothing is deliverable.
+bool signal_next_for_user(UserDelivery* out);
+// The action of the signal signal_next_for_user would take now (false if
+// none): lets a system call decide whether to restart (SA_RESTART).
+bool signal_peek_action(SignalAction* out);
+// A fault of the calling thread (SIGSEGV, SIGBUS, ...): queued to itself when
+// a handler can take it; false when the signal is blocked, ignored or at its
+// default action (the caller then ends the process, as Linux does).
+bool signal_fault(const SigInfo& info);
+// execve: caught signals go back to their default action, the alternate
+// stack is dropped; ignored signals, the mask and pending signals stay.
+void signal_reset_for_exec();
+// Every live process other than the kernel's and the caller's, except
+// pid 1 (kill(-1, sig)); SRCH when none took it.
+klib::Result<void> signal_send_all(const SigInfo& info);
 
 // Takes one pending instance in `set` for the caller (thread queue first,
 // then the process's), false if none. For sigwaitinfo/sigtimedwait.

@@ -26,6 +26,13 @@ constexpr int kSigSys = 31;
 
 std::atomic<unsigned> g_faults_logged{0};
 
+// Linux si_code values of the fault signals: SEGV_MAPERR / SEGV_ACCERR,
+// ILL_ILLOPC, BUS_ADRALN, TRAP_BRKPT (all 1 but ACCERR).
+int fault_si_code(int signo, mm::FaultResult r) {
+  if (signo == kSigSegv && r == mm::FaultResult::Denied) return 2;
+  return 1;
+}
+
 const char* fault_name(UserFault k) {
   switch (k) {
     case UserFault::Read:
@@ -140,6 +147,14 @@ void on_user_fault(hal::TrapFrame* frame, UserFault kind, std::uintptr_t address
       signo = kSigTrap;
       break;
   }
+  // A handler the thread does not block takes it (si_code as Linux).
+  SigInfo info;
+  info.signo = signo;
+  info.code = SigCode::Fault;
+  info.addr = address;
+  info.sender = p->pid;
+  info.fault_code = fault_si_code(signo, result);
+  if (signal_fault(info)) return;
   g_faults_logged.fetch_add(1);
   klib::printk("user: pid %d (%s): %s at 0x%lx, pc 0x%lx%s%s: signal %d\n", p->pid, p->name,
                fault_name(kind), static_cast<unsigned long>(address),
@@ -148,9 +163,13 @@ void on_user_fault(hal::TrapFrame* frame, UserFault kind, std::uintptr_t address
   user_exit_signalled(signo);
 }
 
-void on_user_return(hal::TrapFrame*) {
-  // Default actions (the only ones user processes take so far) end the
-  // process here, on its kernel stack, before it runs more user code.
+void on_user_return(hal::TrapFrame* frame) {
+  // The personality builds handler frames; without one, default actions
+  // end the process here, on its kernel stack, before it runs more user code.
+  if (void (*hook)(hal::TrapFrame*) = current_process()->user_return) {
+    hook(frame);
+    return;
+  }
   if (ProcessThread* self = current_thread(); self && signal_interrupting(self)) signal_deliver();
 }
 

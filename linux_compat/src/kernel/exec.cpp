@@ -20,6 +20,7 @@
 #include <new>
 
 #include "linux_process.hpp"
+#include "signal_frame.hpp"
 
 namespace linux_compat {
 namespace {
@@ -45,8 +46,8 @@ const kernel::SignalRules& linux_rules() {
                        kernel::sig_bit(28) | kernel::sig_bit(19) | kernel::sig_bit(20) |
                        kernel::sig_bit(21) | kernel::sig_bit(22);
     r.queued = ~std::uint64_t{0} << 32;  // SIGRTMIN (32) and up
-    // Handlers are never installed in the kernel's table (rt_sigaction only
-    // stores them, linux_process.hpp), so invoke is unreachable; fail safe.
+    // User handlers run from frames built on the way back to user mode
+    // (signal_deliver.cpp), never through the core's synchronous invoke.
     r.invoke = [](const kernel::SignalAction&, const kernel::SigInfo& info) {
       kernel::user_exit_signalled(info.signo);
     };
@@ -190,7 +191,20 @@ struct Loaded {
   mm::AddressSpace* as = nullptr;
   std::uintptr_t entry = 0;
   std::uintptr_t sp = 0;
+  std::uintptr_t sigreturn_code = 0;
 };
+
+// One read-only, executable page holding the rt_sigreturn call signal
+// handlers return to (Linux's vDSO __kernel_rt_sigreturn / sigreturn code;
+// no vDSO image, so no AT_SYSINFO_EHDR).
+klib::Result<std::uintptr_t> map_sigreturn_code(mm::AddressSpace* as) {
+  const std::uintptr_t at = TRY(as->map_anonymous(0, hal::kPageSize, mm::kProtRead | mm::kProtExec,
+                                                  mm::VmaKind::Anonymous, false));
+  std::size_t words = 0;
+  const std::uint32_t* code = arch_sigreturn_code(&words);
+  TRY(as->write(at, code, words * sizeof *code));
+  return at;
+}
 
 // Opens, validates and loads `path` into a new address space with its
 // initial stack. Nothing else changes, so a failure leaves the caller as it
@@ -241,7 +255,13 @@ klib::Result<Loaded> load_image(const char* path, const char* const* argv, const
     mm::AddressSpace::destroy(as);
     return klib::Err(sp.error());
   }
+  auto tramp = map_sigreturn_code(as);
+  if (!tramp.ok()) {
+    mm::AddressSpace::destroy(as);
+    return klib::Err(tramp.error());
+  }
   Loaded out;
+  out.sigreturn_code = *tramp;
   out.as = as;
   out.entry = img.header.entry + bias;
   out.sp = *sp;
@@ -278,6 +298,8 @@ klib::Result<int> spawn(const char* path, const char* const* argv, const char* c
   p->release_personality = release_linux;
   p->address_space = image.as;
   p->user_syscall = syscall_entry;
+  p->user_return = deliver_signals;
+  static_cast<LinuxProcess*>(p->personality)->sigreturn_code = image.sigreturn_code;
   kernel::signal_init_process(p, &linux_rules());
 
   auto* start = static_cast<StartInfo*>(mm::kmalloc(sizeof(StartInfo)));
@@ -315,8 +337,8 @@ klib::Result<void> exec_current(hal::TrapFrame* frame, const char* path, const c
   // Fresh registers and FP state; caught signals go back to their default.
   if (kernel::ProcessThread* t = kernel::current_thread(); t && t->user_fp)
     hal::context_attach_current(&self->ctx, 0, t->user_fp);
-  for (KernelSigaction& a : lp->actions)
-    if (a.handler > 1) a = KernelSigaction{};  // SIG_DFL 0 and SIG_IGN 1 stay
+  kernel::signal_reset_for_exec();
+  lp->sigreturn_code = image.sigreturn_code;
   lp->clear_child_tid = 0;
   lp->robust_list = 0;
   lp->robust_len = 0;

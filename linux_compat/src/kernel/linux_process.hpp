@@ -11,16 +11,6 @@
 
 namespace linux_compat {
 
-inline constexpr int kNumSignals = 64;
-
-// struct sigaction as the asm-generic rt_sigaction passes it.
-struct KernelSigaction {
-  std::uint64_t handler;
-  std::uint64_t flags;
-  std::uint64_t restorer;  // unused by the asm-generic ABI's callers, kept as given
-  std::uint64_t mask;
-};
-
 // getrlimit/setrlimit values (struct rlimit: soft "cur", hard "max").
 inline constexpr int kNumRlimits = 16;  // RLIMIT_NLIMITS
 struct Rlimit {
@@ -30,10 +20,10 @@ void rlimits_init(Rlimit (&limits)[kNumRlimits]);  // resource.cpp: the boot def
 
 struct LinuxProcess {
   LinuxProcess() { rlimits_init(rlimits); }
-  // rt_sigaction's table: stored and reported back, not yet acted on (the
-  // kernel's own signal state keeps every action at its default).
-  KernelSigaction actions[kNumSignals + 1] = {};
-  std::uint64_t blocked = 0;  // rt_sigprocmask's mask, stored the same way
+  // Signal actions, masks and pending signals live in the kernel's signal
+  // state (kernel/signal.hpp); this is the user address of the sigreturn
+  // trampoline page mapped into every image (as Linux's vDSO provides one).
+  std::uintptr_t sigreturn_code = 0;
   std::uintptr_t clear_child_tid = 0;
   std::uintptr_t robust_list = 0;
   std::size_t robust_len = 0;

@@ -3,12 +3,14 @@
 // one return ENOSYS, logged once per number.
 #include <hal/user.hpp>
 #include <kernel/process.hpp>
+#include <kernel/signal.hpp>
 #include <klib/printk.hpp>
 #include <linux_compat/exec.hpp>
 
 #include <atomic>
 
 #include "linux_process.hpp"
+#include "signal_frame.hpp"
 #include "syscalls/syscalls.hpp"
 
 namespace linux_compat {
@@ -125,10 +127,26 @@ Handler lookup(std::uint64_t nr) {
       return sys_sched_getaffinity;
     case 124:
       return sys_sched_yield;
+    case 129:
+      return sys_kill;
+    case 130:
+      return sys_tkill;
+    case 131:
+      return sys_tgkill;
+    case 132:
+      return sys_sigaltstack;
+    case 133:
+      return sys_rt_sigsuspend;
     case 134:
       return sys_rt_sigaction;
     case 135:
       return sys_rt_sigprocmask;
+    case 136:
+      return sys_rt_sigpending;
+    case 137:
+      return sys_rt_sigtimedwait;
+    case 139:
+      return sys_rt_sigreturn;
     case 153:
       return sys_times;
     case 154:
@@ -205,6 +223,38 @@ long unknown(std::uint64_t nr) {
   return err(klib::Error::NOSYS);
 }
 
+constexpr std::uint64_t kSysRtSigreturn = 139;
+
+// Calls a handled signal interrupts with EINTR and that SA_RESTART runs
+// again (Linux's ERESTARTSYS users): reads and writes on pipes and
+// terminals, wait4. nanosleep, sigsuspend and the like always answer EINTR.
+bool restartable(std::uint64_t nr) {
+  switch (nr) {
+    case 29:   // ioctl
+    case 63:   // read
+    case 64:   // write
+    case 65:   // readv
+    case 66:   // writev
+    case 67:   // pread64
+    case 260:  // wait4
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Linux's rules, decided here since the signal's frame is built on the way
+// out of this very call: no handler (a stop/ignored signal, or nothing any
+// more) restarts; a handler restarts ERESTARTSYS only with SA_RESTART.
+bool should_restart(long code) {
+  if (code == -kRestartNoIntr) return true;
+  kernel::SignalAction act;
+  const bool handler = kernel::signal_peek_action(&act) && act.handler != kernel::kSigDefault &&
+                       act.handler != kernel::kSigIgnore;
+  if (!handler) return true;
+  return code == -kRestartSys && (act.flags & kernel::kSaRestart);
+}
+
 }  // namespace
 
 bool syscall_implemented(std::uint64_t nr) { return lookup(nr) != nullptr; }
@@ -219,7 +269,17 @@ void syscall_entry(hal::TrapFrame* frame) {
   for (unsigned i = 0; i < 6; ++i) args.a[i] = hal::syscall_arg(*frame, i);
   args.frame = frame;
   const Handler h = lookup(nr);
-  const long result = h ? h(args) : unknown(nr);
+  long result = h ? h(args) : unknown(nr);
+  if (nr != kSysRtSigreturn) {  // its result is the restored register, never a code
+    if (result == -static_cast<long>(klib::Error::INTR) && restartable(nr)) result = -kRestartSys;
+    if (result == -kRestartSys || result == -kRestartNoIntr || result == -kRestartNoHand) {
+      if (should_restart(result)) {
+        hal::syscall_restart(*frame, args.a[0]);
+        return;
+      }
+      result = -static_cast<long>(klib::Error::INTR);
+    }
+  }
   hal::syscall_set_result(*frame, static_cast<std::uint64_t>(result));
 }
 

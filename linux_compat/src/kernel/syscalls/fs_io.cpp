@@ -5,11 +5,13 @@
 #include <fs/poll.hpp>
 #include <fs/vfs.hpp>
 #include <kernel/process.hpp>
+#include <kernel/signal.hpp>
 #include <mm/heap.hpp>
 #include <mm/usercopy.hpp>
 #include <sched/sched.hpp>
 
 #include "../linux_process.hpp"
+#include "../signal_frame.hpp"
 #include "fs_common.hpp"
 #include "syscalls.hpp"
 
@@ -42,12 +44,13 @@ void put_remaining(std::uintptr_t uts, std::int64_t timeout, std::uint64_t start
   (void)mm::copy_to_user(uts, &ts, sizeof ts);  // Linux ignores a failure here too
 }
 
-// The temporary signal mask of ppoll/pselect6 (the mask is stored in the
-// Linux process; the signals helper acts on it).
-struct MaskSwap {
-  LinuxProcess* lp = nullptr;
-  std::uint64_t saved = 0;
-  MaskSwap() = default;
+// The temporary signal mask of ppoll/pselect6, in the kernel's signal
+// state. As Linux: when the call ends with EINTR the old mask comes back
+// only after the handler (its frame carries it, signal_deliver.cpp), so the
+// signal the temporary mask let in is delivered; otherwise at once.
+class MaskSwap {
+ public:
+  explicit MaskSwap(const long* result) : result_(result) {}
   MaskSwap(const MaskSwap&) = delete;
   MaskSwap& operator=(const MaskSwap&) = delete;
   long install(std::uintptr_t umask, std::size_t size) {
@@ -55,16 +58,26 @@ struct MaskSwap {
     if (size != sizeof(std::uint64_t)) return err(Error::INVAL);
     std::uint64_t mask;
     if (!mm::copy_from_user(&mask, umask, sizeof mask).ok()) return err(Error::FAULT);
-    lp = current_linux();
-    if (!lp) return 0;
-    saved = lp->blocked;
-    constexpr std::uint64_t kUnblockable = (1ull << (9 - 1)) | (1ull << (19 - 1));  // KILL, STOP
-    lp->blocked = mask & ~kUnblockable;
+    const kernel::SigSet core = sigset_to_core(mask);
+    if (!kernel::signal_mask(kernel::MaskHow::Set, &core, &saved_, false).ok()) return 0;
+    installed_ = true;
     return 0;
   }
   ~MaskSwap() {
-    if (lp) lp->blocked = saved;
+    if (!installed_) return;
+    kernel::ProcessThread* self = kernel::current_thread();
+    if (self && *result_ == err(Error::INTR)) {
+      self->signals.saved_mask = saved_;
+      self->signals.restore_mask = true;
+      return;
+    }
+    (void)kernel::signal_mask(kernel::MaskHow::Set, &saved_, nullptr, false);
   }
+
+ private:
+  const long* result_;
+  kernel::SigSet saved_ = 0;
+  bool installed_ = false;
 };
 
 long poll_result(klib::Result<int>& r) {
@@ -259,7 +272,7 @@ long sys_ppoll(const Args& a) {
   long result = 0;
   if (n && !mm::copy_from_user(fds, a.a[0], n * sizeof(fs::PollFd)).ok())
     result = err(Error::FAULT);
-  MaskSwap mask;
+  MaskSwap mask(&result);
   if (result == 0) result = mask.install(a.a[3], a.a[4]);
   if (result == 0) {
     const std::uint64_t start = sched::uptime_ns();
@@ -303,8 +316,9 @@ long sys_pselect6(const Args& a) {
     if (sets[2][fd / 64] & bit) ev |= fs::pollev::PRI;
     if (ev) fds[count++] = {static_cast<int>(fd), ev, 0};
   }
-  MaskSwap mask;
-  long result = mask.install(sig[0], sig[1]);
+  long result = 0;
+  MaskSwap mask(&result);
+  result = mask.install(sig[0], sig[1]);
   const std::uint64_t start = sched::uptime_ns();
   if (result == 0) {
     auto r = fs::poll(files(), fds, count, timeout, true);

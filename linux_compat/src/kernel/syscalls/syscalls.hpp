@@ -108,6 +108,15 @@ long sys_clock_nanosleep(const Args&);
 // signal.cpp
 long sys_rt_sigaction(const Args&);
 long sys_rt_sigprocmask(const Args&);
+long sys_rt_sigpending(const Args&);
+long sys_rt_sigsuspend(const Args&);
+long sys_rt_sigtimedwait(const Args&);
+long sys_rt_sigreturn(const Args&);
+long sys_sigaltstack(const Args&);
+// kill.cpp
+long sys_kill(const Args&);
+long sys_tkill(const Args&);
+long sys_tgkill(const Args&);
 // misc.cpp
 long sys_uname(const Args&);
 long sys_getrandom(const Args&);

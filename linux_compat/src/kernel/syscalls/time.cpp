@@ -2,6 +2,7 @@
 // wall-clock source yet (no RTC driver): CLOCK_REALTIME counts from the
 // epoch at boot, like a machine whose clock was never set.
 #include <hal/timer.hpp>
+#include <kernel/signal.hpp>
 #include <mm/usercopy.hpp>
 #include <sched/sched.hpp>
 
@@ -74,9 +75,10 @@ long sys_gettimeofday(const Args& a) {
 
 namespace {
 
-// Not interruptible by signals yet (only default actions exist, and those
-// end the process on the way back to user mode), so `rem` is never written.
-long sleep_for(std::uintptr_t ureq, bool absolute, std::uint64_t clock) {
+// Interrupted by a signal the caller handles: EINTR, with the time left in
+// `urem` for a relative sleep (never restarted, as the brief for nanosleep
+// and Linux's handled-signal case agree).
+long sleep_for(std::uintptr_t ureq, std::uintptr_t urem, bool absolute, std::uint64_t clock) {
   Timespec req;
   if (!mm::get_user(&req, ureq).ok()) return err(Error::FAULT);
   if (req.sec < 0 || req.nsec < 0 || req.nsec >= kNsPerSec) return err(Error::INVAL);
@@ -86,22 +88,35 @@ long sleep_for(std::uintptr_t ureq, bool absolute, std::uint64_t clock) {
     const std::uint64_t now = *clock_ns(clock);
     ns = ns > now ? ns - now : 0;
   }
-  if (ns) sched::sleep_ns(ns);
-  return 0;
+  if (!ns) return 0;
+  const std::uint64_t start = *clock_ns(1);
+  sched::WaitQueue wq;
+  auto r = kernel::signal_wait(
+      wq, [] { return false; }, ns);
+  if (r.ok() || r.error() != Error::INTR) return 0;  // TIMEDOUT: slept the whole time
+  if (urem && !absolute) {
+    const std::uint64_t spent = *clock_ns(1) - start;
+    const std::uint64_t left = spent < ns ? ns - spent : 0;
+    Timespec rem;
+    rem.sec = static_cast<decltype(rem.sec)>(left / kNsPerSec);
+    rem.nsec = static_cast<decltype(rem.nsec)>(left % kNsPerSec);
+    if (!mm::put_user(urem, rem).ok()) return err(Error::FAULT);
+  }
+  return err(Error::INTR);
 }
 
 constexpr std::uint64_t kTimerAbstime = 1;
 
 }  // namespace
 
-long sys_nanosleep(const Args& a) { return sleep_for(a.a[0], false, 1); }
+long sys_nanosleep(const Args& a) { return sleep_for(a.a[0], a.a[1], false, 1); }
 
 long sys_clock_nanosleep(const Args& a) {
   const std::uint64_t clock = a.a[0], flags = a.a[1];
   // Sleeping on a CPU-time clock is not supported by Linux either.
   if (clock == 2 || clock == 3 || !clock_ns(clock).ok()) return err(Error::INVAL);
   if (flags & ~kTimerAbstime) return err(Error::INVAL);
-  return sleep_for(a.a[2], flags & kTimerAbstime, clock);
+  return sleep_for(a.a[2], a.a[3], flags & kTimerAbstime, clock);
 }
 
 }  // namespace linux_compat
