@@ -4,8 +4,10 @@
  * of a NULL write, nested handlers, SA_RESETHAND and SA_NODEFER, and the
  * error paths (EFAULT, EINVAL, EPERM, ENOMEM).
  *
- * `signals sigint` instead waits in nanosleep for a SIGINT (the console's
- * ^C) and reports how the sleep ended. */
+ * Modes for the console tests: `sigint` waits in nanosleep for a SIGINT
+ * (the console's ^C) and reports how the sleep ended; `read-restart` and
+ * `read-eintr` read the console across a ^C; `badstack` and `forge` must
+ * die of SIGSEGV (a frame that cannot be written, a forged sigreturn). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <signal.h>
@@ -371,6 +373,85 @@ static void on_int(int sig) {
   ++hits;
 }
 
+static void test_groups_and_realtime(void) {
+  /* In a group of our own, kill(0) and kill(-pgid) reach only us. */
+  if (setpgid(0, 0) == 0) {
+    install(SIGUSR1, on_info, 0);
+    hits = 0;
+    CHECK(kill(0, SIGUSR1) == 0);
+    CHECK(hits == 1 && last_info.si_code == SI_USER);
+    hits = 0;
+    CHECK(kill(-getpgid(0), SIGUSR1) == 0);
+    CHECK(hits == 1);
+  } else {
+    printf("signals: setpgid: %s; group kills not checked\n", strerror(errno));
+  }
+  /* Realtime signals queue every instance; standard ones coalesce. */
+  sigset_t s, old;
+  install(SIGRTMIN, on_info, 0);
+  sigemptyset(&s);
+  sigaddset(&s, SIGRTMIN);
+  CHECK(sigprocmask(SIG_BLOCK, &s, &old) == 0);
+  for (int i = 0; i < 3; ++i) CHECK(kill(getpid(), SIGRTMIN) == 0);
+  hits = 0;
+  CHECK(sigprocmask(SIG_SETMASK, &old, NULL) == 0);
+  CHECK(hits == 3);
+  CHECK(last_info.si_signo == SIGRTMIN);
+  signal(SIGRTMIN, SIG_DFL);
+}
+
+/* A handler whose alternate stack is not mapped: the frame cannot be
+ * written, so the process dies of SIGSEGV (exit status 139 in a shell). */
+static int bad_altstack(void) {
+  stack_t ss;
+  ss.ss_sp = (void*)0x10000000; /* nothing mapped there in a static program */
+  ss.ss_size = 64 * 1024;
+  ss.ss_flags = 0;
+  if (sigaltstack(&ss, NULL) != 0) return 2;
+  install_plain(SIGUSR1, on_plain, SA_ONSTACK);
+  raise(SIGUSR1);
+  printf("signals: survived a frame on an unmapped stack\n");
+  return 1;
+}
+
+/* A handler that forges its return state: aarch64 asks for EL1h with
+ * interrupts masked (rt_sigreturn refuses: SIGSEGV), riscv64 (whose frame
+ * holds no privilege state) returns to a kernel address (SIGSEGV). */
+static void on_forge(int sig, siginfo_t* si, void* ucv) {
+  ucontext_t* uc = ucv;
+  (void)sig;
+  (void)si;
+#if defined(__aarch64__)
+  uc->uc_mcontext.pstate = 0x3c5;
+#elif defined(__riscv)
+  uc->uc_mcontext.__gregs[REG_PC] = (unsigned long)KERNEL_ADDRESS;
+#endif
+}
+
+static int forged_return(void) {
+  install(SIGUSR1, on_forge, 0);
+  raise(SIGUSR1);
+  printf("signals: survived a forged sigreturn\n");
+  return 1;
+}
+
+/* A read on the console interrupted by ^C: with SA_RESTART the handler runs
+ * and the read goes on (the next line ends it), without it EINTR. */
+static int read_tty(int restart) {
+  install_plain(SIGINT, on_int, restart ? SA_RESTART : 0);
+  char buf[64];
+  hits = 0;
+  printf("signals: reading (%s)\n", restart ? "SA_RESTART" : "no SA_RESTART");
+  fflush(stdout);
+  ssize_t n = read(0, buf, sizeof buf);
+  if (n < 0) {
+    printf("signals: read -1 errno %d handled %d\n", errno, (int)hits);
+    return restart || errno != EINTR || hits < 1;
+  }
+  printf("signals: read %d bytes handled %d\n", (int)n, (int)hits);
+  return !restart || hits < 1;
+}
+
 static int wait_for_sigint(void) {
   install_plain(SIGINT, on_int, 0);
   printf("signals: waiting for SIGINT\n");
@@ -394,6 +475,10 @@ static int wait_for_sigint(void) {
 
 int main(int argc, char** argv) {
   if (argc > 1 && strcmp(argv[1], "sigint") == 0) return wait_for_sigint();
+  if (argc > 1 && strcmp(argv[1], "badstack") == 0) return bad_altstack();
+  if (argc > 1 && strcmp(argv[1], "forge") == 0) return forged_return();
+  if (argc > 1 && strcmp(argv[1], "read-restart") == 0) return read_tty(1);
+  if (argc > 1 && strcmp(argv[1], "read-eintr") == 0) return read_tty(0);
   test_kill_raise_tgkill();
   test_mask_and_pending();
   test_sigsuspend_and_sigtimedwait();
@@ -401,5 +486,6 @@ int main(int argc, char** argv) {
   test_segv_handler();
   test_nested_and_flags();
   test_errors();
+  test_groups_and_realtime();
   return check_done("signals");
 }
