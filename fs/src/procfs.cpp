@@ -28,7 +28,9 @@ Entry g_entries[kMaxEntries];
 std::atomic<const ProcPidProvider*> g_provider{nullptr};
 std::atomic<std::uint64_t> g_next_dev{0x1000};
 
-enum class Kind : std::uint8_t { Root, Entry, PidDir, PidFile };
+// PidFile is any entry of a pid directory (file or symlink, per its
+// ProcEntryKind); FdDir is <pid>/fd and FdLink one descriptor in it.
+enum class Kind : std::uint8_t { Root, Entry, PidDir, PidFile, Self, FdDir, FdLink };
 
 struct Node : Vnode {
   Kind kind = Kind::Root;
@@ -47,15 +49,57 @@ extern const FileOps kDirOps;
 
 Node* node(Vnode* v) { return static_cast<Node*>(v); }
 
+const ProcPidProvider* provider() { return g_provider.load(std::memory_order_acquire); }
+
+VType node_type(Kind k, std::size_t idx) {
+  switch (k) {
+    case Kind::Root:
+    case Kind::PidDir:
+    case Kind::FdDir:
+      return VType::Directory;
+    case Kind::Self:
+    case Kind::FdLink:
+      return VType::Symlink;
+    case Kind::PidFile: {
+      const ProcPidProvider* prov = provider();
+      const bool link =
+          prov && idx < prov->n_entries && prov->entries[idx].kind == ProcEntryKind::Symlink;
+      return link ? VType::Symlink : VType::Regular;
+    }
+    default:
+      return VType::Regular;
+  }
+}
+
+std::uint64_t node_ino(Kind k, int pid, std::size_t idx) {
+  const std::uint64_t p = std::uint64_t(pid) << 8;
+  switch (k) {
+    case Kind::Entry:
+      return 16 + idx;
+    case Kind::Self:
+      return 15;
+    case Kind::PidDir:
+      return p | 0x80;
+    case Kind::PidFile:
+      return p | (0x81 + idx);
+    case Kind::FdDir:
+      return p | 0x7f;
+    case Kind::FdLink:
+      return (std::uint64_t(idx + 1) << 40) | p;
+    default:
+      return 1;
+  }
+}
+
 Result<Vnode*> make_node(Superblock* sb, Kind k, int pid, std::size_t idx) {
   auto* n = make<Node>();
   if (!n) return Err(Error::NOMEM);
-  const bool dir = k == Kind::Root || k == Kind::PidDir;
-  std::uint64_t ino = 1;
-  if (k == Kind::Entry) ino = 16 + idx;
-  if (k == Kind::PidDir) ino = (std::uint64_t(pid) << 8) | 0x80;
-  if (k == Kind::PidFile) ino = (std::uint64_t(pid) << 8) | (0x81 + idx);
-  vnode_init(n, sb, dir ? VType::Directory : VType::Regular, dir ? 0555 : 0444, ino);
+  const VType t = node_type(k, idx);
+  const bool dir = t == VType::Directory;
+  std::uint32_t perm = dir ? 0555 : 0444;
+  if (t == VType::Symlink) perm = 0777;
+  if (k == Kind::FdDir) perm = 0500;
+  vnode_init(n, sb, t, perm, node_ino(k, pid, idx));
   n->nlink = dir ? 2 : 1;
   n->ops = &kOps;
   n->fops = dir ? &kDirOps : &kFileOps;
@@ -79,12 +123,27 @@ bool parse_pid(Name n, int* pid) {
 Result<Vnode*> lookup(Vnode* dir, Name name) {
   Node* d = node(dir);
   if (name.is(".")) return vnode_get(dir);
-  if (name.is("..")) return vnode_get(dir->sb->root);
-  const ProcPidProvider* prov = g_provider.load(std::memory_order_acquire);
+  const ProcPidProvider* prov = provider();
+  if (name.is("..")) {
+    if (d->kind == Kind::FdDir) return make_node(dir->sb, Kind::PidDir, d->pid, 0);
+    return vnode_get(dir->sb->root);
+  }
   if (d->kind == Kind::PidDir) {
     for (std::size_t i = 0; prov && i < prov->n_entries; ++i)
-      if (name.is(prov->entries[i].name)) return make_node(dir->sb, Kind::PidFile, d->pid, i);
+      if (name.is(prov->entries[i].name))
+        return make_node(
+            dir->sb, prov->entries[i].kind == ProcEntryKind::FdDir ? Kind::FdDir : Kind::PidFile,
+            d->pid, i);
     return Err(Error::NOENT);
+  }
+  if (d->kind == Kind::FdDir) {
+    int fd;
+    if (!prov || !prov->list_fds || !parse_pid(name, &fd)) return Err(Error::NOENT);
+    ProcBuf probe;
+    const long n = prov->list_fds(d->pid, nullptr, 0);
+    if (n < 0) return Err(static_cast<Error>(-n));
+    if (!prov->fd_target(d->pid, fd, probe)) return Err(Error::NOENT);
+    return make_node(dir->sb, Kind::FdLink, d->pid, static_cast<std::size_t>(fd));
   }
   {
     LockGuard g(g_lock);
@@ -92,16 +151,59 @@ Result<Vnode*> lookup(Vnode* dir, Name name) {
       if (g_entries[i].fn && name.is(g_entries[i].name))
         return make_node(dir->sb, Kind::Entry, 0, i);
   }
+  if (prov && prov->self && name.is("self")) return make_node(dir->sb, Kind::Self, 0, 0);
   int pid;
   if (prov && parse_pid(name, &pid) && prov->exists(pid))
     return make_node(dir->sb, Kind::PidDir, pid, 0);
   return Err(Error::NOENT);
 }
 
+Result<std::size_t> readlink(Vnode* v, char* buf, std::size_t cap) {
+  Node* n = node(v);
+  const ProcPidProvider* prov = provider();
+  ProcBuf out;
+  if (n->kind == Kind::Self && prov && prov->self) {
+    out.printf("%d", prov->self());
+  } else if (n->kind == Kind::PidFile && prov && n->idx < prov->n_entries && prov->exists(n->pid)) {
+    prov->entries[n->idx].generate(out, n->pid);
+  } else if (n->kind == Kind::FdLink && prov && prov->fd_target) {
+    if (!prov->fd_target(n->pid, static_cast<int>(n->idx), out)) return Err(Error::NOENT);
+  } else {
+    return Err(Error::INVAL);
+  }
+  if (out.failed()) return Err(Error::NOMEM);
+  if (out.size() == 0) return Err(Error::NOENT);  // nothing to point at (a kernel task's exe)
+  const std::size_t len = out.size() < cap ? out.size() : cap;
+  __builtin_memcpy(buf, out.data(), len);
+  return len;
+}
+
 void set_name(DirEntry* out, const char* s) {
   std::size_t i = 0;
   for (; s[i] && i < kNameMax; ++i) out->name[i] = s[i];
   out->name[i] = '\0';
+}
+
+// Directory listings: ".", "..", then the kind's own entries by cookie.
+Result<bool> readdir_fds(Node* d, std::uint64_t i, std::uint64_t* cookie, DirEntry* out) {
+  const ProcPidProvider* prov = provider();
+  if (!prov || !prov->list_fds) return false;
+  int* fds = static_cast<int*>(alloc(kMaxPids * sizeof(int)));
+  if (!fds) return Err(Error::NOMEM);
+  const long n = prov->list_fds(d->pid, fds, kMaxPids);
+  if (n < 0) {
+    free(fds);
+    return Err(static_cast<Error>(-n));
+  }
+  const bool more = i < static_cast<std::uint64_t>(n) && i < kMaxPids;
+  if (more) {
+    out->ino = node_ino(Kind::FdLink, d->pid, static_cast<std::size_t>(fds[i]));
+    out->type = VType::Symlink;
+    klib::format(out->name, sizeof out->name, "%d", fds[i]);
+    ++*cookie;
+  }
+  free(fds);
+  return more;
 }
 
 Result<bool> readdir(Vnode* dir, std::uint64_t* cookie, DirEntry* out) {
@@ -113,17 +215,21 @@ Result<bool> readdir(Vnode* dir, std::uint64_t* cookie, DirEntry* out) {
     ++*cookie;
     return true;
   }
-  const ProcPidProvider* prov = g_provider.load(std::memory_order_acquire);
+  const ProcPidProvider* prov = provider();
   std::uint64_t i = *cookie - 2;
+  if (d->kind == Kind::FdDir) return readdir_fds(d, i, cookie, out);
   if (d->kind == Kind::PidDir) {
     if (!prov || i >= prov->n_entries) return false;
-    out->ino = (std::uint64_t(d->pid) << 8) | (0x81 + i);
-    out->type = VType::Regular;
-    set_name(out, prov->entries[i].name);
+    const ProcPidEntry& e = prov->entries[i];
+    const Kind k = e.kind == ProcEntryKind::FdDir ? Kind::FdDir : Kind::PidFile;
+    out->ino = node_ino(k, d->pid, i);
+    out->type = node_type(k, i);
+    set_name(out, e.name);
     ++*cookie;
     return true;
   }
-  // Root: registered entries (skipping holes), then one directory per pid.
+  // Root: registered entries (skipping holes), "self", then one directory
+  // per pid.
   {
     LockGuard g(g_lock);
     for (; i < kMaxEntries; ++i, ++*cookie)
@@ -136,14 +242,24 @@ Result<bool> readdir(Vnode* dir, std::uint64_t* cookie, DirEntry* out) {
       }
   }
   if (!prov) return false;
-  const std::uint64_t k = i - kMaxEntries;
+  if (i == kMaxEntries) {
+    ++*cookie;
+    if (prov->self) {
+      out->ino = node_ino(Kind::Self, 0, 0);
+      out->type = VType::Symlink;
+      set_name(out, "self");
+      return true;
+    }
+    ++i;
+  }
+  const std::uint64_t k = i - kMaxEntries - 1;
   int* pids = static_cast<int*>(alloc(kMaxPids * sizeof(int)));
   if (!pids) return Err(Error::NOMEM);
   std::size_t n = prov->list(pids, kMaxPids);
   if (n > kMaxPids) n = kMaxPids;
   bool more = k < n;
   if (more) {
-    out->ino = (std::uint64_t(pids[k]) << 8) | 0x80;
+    out->ino = node_ino(Kind::PidDir, pids[k], 0);
     out->type = VType::Directory;
     klib::format(out->name, sizeof out->name, "%d", pids[k]);
     ++*cookie;
@@ -160,6 +276,7 @@ void release(Vnode* v) {
 Result<void> open(OpenFile* f) {
   if (f->writable()) return Err(Error::ACCES);
   Node* n = node(f->vnode);
+  if (n->kind == Kind::Self || n->kind == Kind::FdLink) return Err(Error::LOOP);
   ProcBuf buf;
   if (n->kind == Kind::Entry) {
     ProcGenerator fn = nullptr;
@@ -207,8 +324,8 @@ void kill(Superblock* sb) {
   destroy(sb);
 }
 
-const VnodeOps kOps = {lookup,  nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-                       nullptr, nullptr, readdir, nullptr, nullptr, release};
+const VnodeOps kOps = {lookup,  nullptr,  nullptr, nullptr, nullptr, nullptr, nullptr,
+                       nullptr, readlink, readdir, nullptr, nullptr, release};
 const FileOps kFileOps = {open, close, read, nullptr, nullptr, nullptr, nullptr, true};
 const FileOps kDirOps = {nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, true};
 

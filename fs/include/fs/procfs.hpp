@@ -8,6 +8,7 @@
 
 #include <cstdarg>
 #include <cstddef>
+#include <cstdint>
 
 namespace fs {
 
@@ -38,16 +39,26 @@ klib::Result<void> procfs_register(const char* name, ProcGenerator fn, void* arg
 void procfs_unregister(const char* name);
 
 // Per-pid directories. list() writes up to `max` pids and returns how many
-// exist; exists() checks one; the files are the same for every pid.
+// exist; exists() checks one; the files are the same for every pid. An
+// entry is a text file, a symbolic link (generate() writes its target, as
+// /proc/<pid>/exe) or the fd/ directory of descriptor links.
+enum class ProcEntryKind : std::uint8_t { File, Symlink, FdDir };
 struct ProcPidEntry {
   const char* name;  // "status"
   void (*generate)(ProcBuf& out, int pid);
+  ProcEntryKind kind = ProcEntryKind::File;
 };
 struct ProcPidProvider {
   std::size_t (*list)(int* pids, std::size_t max);
   bool (*exists)(int pid);
   const ProcPidEntry* entries;
   std::size_t n_entries;
+  // /proc/self: the caller's pid (nullptr: no /proc/self).
+  int (*self)() = nullptr;
+  // fd/: the descriptors `pid` has open (up to max; returns how many, or
+  // a negative errno when the caller may not look), and one's link target.
+  long (*list_fds)(int pid, int* fds, std::size_t max) = nullptr;
+  bool (*fd_target)(int pid, int fd, ProcBuf& out) = nullptr;
 };
 // The process layer calls this once; nullptr removes it.
 void procfs_set_pid_provider(const ProcPidProvider* p);

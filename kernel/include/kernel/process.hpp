@@ -83,6 +83,12 @@ struct Process {
   Pid pgid = 0;
   Pid sid = 0;
   mm::AddressSpace* address_space = nullptr;
+  std::uint64_t start_ns = 0;  // sched::uptime_ns() at creation (/proc/<pid>/stat)
+  // What a Linux program was started as, for /proc/<pid>/exe and cmdline:
+  // the path, NUL, then each argv string NUL-terminated (process_set_exec_info;
+  // inherited by children, null for Vela tasks).
+  char* exec_info = nullptr;
+  std::size_t exec_info_len = 0;
   // User-mode processes (kernel/user.hpp): the personality's system call
   // entry, and how many threads still use the address space.
   void (*user_syscall)(hal::TrapFrame* frame) = nullptr;
@@ -117,6 +123,9 @@ Process* kernel_process();
 // New process, child of `parent` (kernel_process() when nullptr), no threads
 // yet, credentials inherited. NOMEM, AGAIN when no pid is free.
 klib::Result<Process*> process_create(const char* name, Process* parent);
+// Records `path` and `argv` (NULL-terminated) as what `p` runs now; NOMEM
+// leaves the old record.
+klib::Result<void> process_set_exec_info(Process* p, const char* path, const char* const* argv);
 // Frees a process that never got a thread (creation failed half-way).
 void process_abandon(Process* p);
 // Forgets the main thread (task_restart: the next thread_spawn becomes the

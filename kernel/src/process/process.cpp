@@ -5,6 +5,7 @@
 #include <fs/platform.hpp>
 #include <klib/assert.hpp>
 #include <mm/heap.hpp>
+#include <sched/sched.hpp>
 
 #include <new>
 
@@ -55,6 +56,7 @@ void release_files(Process* p) {
 void free_process(Process* p) {
   release_files(p);  // a process abandoned before it ever ran
   if (p->release_personality) p->release_personality(p);
+  mm::kfree(p->exec_info);
   pid_free(p->pid);
   p->~Process();
   mm::kfree(p);
@@ -147,7 +149,15 @@ klib::Result<Process*> process_create(const char* name, Process* parent) {
   }
   Process* p = new (mem) Process();
   p->pid = *pid;
+  p->start_ns = sched::uptime_ns();
   detail::copy_name(p->name, name);
+  if (parent->exec_info) {  // a forked child runs the same program until it execs
+    p->exec_info = static_cast<char*>(mm::kmalloc(parent->exec_info_len));
+    if (p->exec_info) {
+      __builtin_memcpy(p->exec_info, parent->exec_info, parent->exec_info_len);
+      p->exec_info_len = parent->exec_info_len;
+    }
+  }
   if (auto r = detail::inherit_files(p, parent); !r.ok()) {
     pid_free(p->pid);
     p->~Process();
@@ -164,6 +174,30 @@ klib::Result<Process*> process_create(const char* name, Process* parent) {
     detail::all_processes().push_back(p);
   }
   return p;
+}
+
+klib::Result<void> process_set_exec_info(Process* p, const char* path, const char* const* argv) {
+  std::size_t len = __builtin_strlen(path) + 1;
+  for (std::size_t i = 0; argv && argv[i]; ++i) len += __builtin_strlen(argv[i]) + 1;
+  char* info = static_cast<char*>(mm::kmalloc(len));
+  if (!info) return klib::Err(klib::Error::NOMEM);
+  char* o = info;
+  for (std::size_t i = 0; i == 0 || (argv && argv[i - 1]); ++i) {
+    const char* s = i == 0 ? path : argv[i - 1];
+    const std::size_t n = __builtin_strlen(s) + 1;
+    __builtin_memcpy(o, s, n);
+    o += n;
+  }
+  char* old;
+  {
+    // /proc readers copy it under the registry lock.
+    klib::SpinGuard guard(detail::g_registry_lock);
+    old = p->exec_info;
+    p->exec_info = info;
+    p->exec_info_len = len;
+  }
+  mm::kfree(old);
+  return klib::ok();
 }
 
 void process_abandon(Process* p) {

@@ -300,6 +300,7 @@ klib::Result<int> spawn(const char* path, const char* const* argv, const char* c
   p->user_syscall = syscall_entry;
   p->user_return = deliver_signals;
   static_cast<LinuxProcess*>(p->personality)->sigreturn_code = image.sigreturn_code;
+  record_exec(p, path, argv);
   kernel::signal_init_process(p, &linux_rules());
 
   auto* start = static_cast<StartInfo*>(mm::kmalloc(sizeof(StartInfo)));
@@ -340,6 +341,7 @@ klib::Result<void> exec_current(hal::TrapFrame* frame, const char* path, const c
   kernel::signal_reset_for_exec();
   lp->sigreturn_code = image.sigreturn_code;
   lp->clear_child_tid = 0;
+  record_exec(p, path, argv);
   lp->robust_list = 0;
   lp->robust_len = 0;
   if (fs::FdTable* fds = p->files.fds) fds->close_on_exec();

@@ -32,6 +32,10 @@ struct LinuxProcess {
 
 LinuxProcess* current_linux();
 
+// /proc/<pid>/exe and cmdline: `path` (absolute from the caller's working
+// directory) and argv as what `p` now runs (exec_info.cpp).
+void record_exec(kernel::Process* p, const char* path, const char* const* argv);
+
 // The system call entry set as Process::user_syscall.
 void syscall_entry(hal::TrapFrame* frame);
 
