@@ -92,9 +92,6 @@ struct Process {
   // User-mode processes (kernel/user.hpp): the personality's system call
   // entry, and how many threads still use the address space.
   void (*user_syscall)(hal::TrapFrame* frame) = nullptr;
-  // The personality's last step before a return to user mode (signal
-  // handler frames); nullptr: signals take their default actions there.
-  void (*user_return)(hal::TrapFrame* frame) = nullptr;
   std::atomic<unsigned> user_threads{0};
   // Root, working directory and descriptor table. A child starts with a copy
   // of its parent's (descriptors duplicated, as NuttX task groups do); the

@@ -14,6 +14,10 @@
 #include <cstddef>
 #include <cstdint>
 
+namespace hal {
+struct TrapFrame;
+}
+
 namespace kernel {
 
 struct Process;
@@ -77,6 +81,12 @@ struct SignalRules {
   void (*invoke)(const SignalAction& action, const SigInfo& info) = nullptr;
   // Default action "terminate", run by a thread of the target process.
   [[noreturn]] void (*terminate)(int signo) = nullptr;
+  // User-mode personalities: run on every return to user mode
+  // (kernel::on_user_return) to build handler frames there. When set, the
+  // core never runs a handler itself (no invoke, no interrupt-return
+  // divert) for the process. Part of the rules so that every process
+  // sharing them (forked children too) gets it.
+  void (*user_return)(hal::TrapFrame* frame) = nullptr;
 };
 
 struct SigNode;  // a queued instance (from a fixed pool)

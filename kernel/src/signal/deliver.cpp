@@ -26,7 +26,7 @@ int signal_deliver() {
   if (!self) return 0;
   // User-mode processes take signals on the way back to user mode, where
   // their personality builds handler frames (kernel/user.hpp).
-  if (self->process->user_return) return 0;
+  if (detail::user_mode_rules(self->process)) return 0;
   SignalState& ps = self->process->signals;
   int ran = 0;
   for (;;) {
@@ -128,7 +128,7 @@ void on_irq_return(hal::TrapFrame* frame) {
 #endif
   ProcessThread* self = current_thread();
   if (!self || !self->signals.notify.load(std::memory_order_relaxed)) return;
-  if (self->process->user_return) return;  // delivered by on_user_return instead
+  if (detail::user_mode_rules(self->process)) return;  // on_user_return delivers instead
   const sched::Thread* t = sched::current();
   if (t->preempt_count > 0 || self->signals.no_deliver > 0 || self->signals.depth >= kMaxNesting)
     return;

@@ -26,6 +26,12 @@ void queue_discard(SigQueue& q, int signo);
 // The process's rules, adopting the default ones on first use (lock held).
 const SignalRules* rules_locked(Process* p);
 
+// The process's rules build user-mode frames (SignalRules::user_return).
+// Read without the lock: a process's rules are set before its threads run.
+inline bool user_mode_rules(const Process* p) {
+  return p->signals.rules && p->signals.rules->user_return;
+}
+
 // Lowest number in `set`, 0 if empty.
 inline int lowest(SigSet set) { return set ? __builtin_ctzll(set) : 0; }
 

@@ -166,8 +166,9 @@ void on_user_fault(hal::TrapFrame* frame, UserFault kind, std::uintptr_t address
 void on_user_return(hal::TrapFrame* frame) {
   // The personality builds handler frames; without one, default actions
   // end the process here, on its kernel stack, before it runs more user code.
-  if (void (*hook)(hal::TrapFrame*) = current_process()->user_return) {
-    hook(frame);
+  const SignalRules* rules = current_process()->signals.rules;
+  if (rules && rules->user_return) {
+    rules->user_return(frame);
     return;
   }
   if (ProcessThread* self = current_thread(); self && signal_interrupting(self)) signal_deliver();

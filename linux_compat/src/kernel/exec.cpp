@@ -52,6 +52,7 @@ const kernel::SignalRules& linux_rules() {
       kernel::user_exit_signalled(info.signo);
     };
     r.terminate = [](int signo) { kernel::user_exit_signalled(signo); };
+    r.user_return = deliver_signals;
     return r;
   }();
   return rules;
@@ -298,7 +299,6 @@ klib::Result<int> spawn(const char* path, const char* const* argv, const char* c
   p->release_personality = release_linux;
   p->address_space = image.as;
   p->user_syscall = syscall_entry;
-  p->user_return = deliver_signals;
   static_cast<LinuxProcess*>(p->personality)->sigreturn_code = image.sigreturn_code;
   record_exec(p, path, argv);
   kernel::signal_init_process(p, &linux_rules());

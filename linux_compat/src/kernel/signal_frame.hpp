@@ -98,7 +98,7 @@ const std::uint32_t* arch_sigreturn_code(std::size_t* words);
 // `sp`: the caller's user stack pointer.
 long set_altstack(const LinuxStack* ss, LinuxStack* old, std::uintptr_t sp);
 
-// Process::user_return of Linux processes.
+// SignalRules::user_return of Linux processes.
 void deliver_signals(hal::TrapFrame* frame);
 
 }  // namespace linux_compat
