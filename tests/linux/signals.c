@@ -273,6 +273,22 @@ static void test_segv_handler(void) {
   CHECK(hits == 1);
   CHECK(last_info.si_addr == KERNEL_ADDRESS);
   signal(SIGSEGV, SIG_DFL);
+
+  /* An illegal instruction goes to a SIGILL handler, si_addr = its pc. */
+  install(SIGILL, on_segv, 0);
+  hits = 0;
+  if (sigsetjmp(segv_env, 1) == 0) {
+    __asm__ volatile(".globl signals_bad_insn\nsignals_bad_insn: .word 0" ::: "memory");
+    CHECK(0);
+  }
+  extern char signals_bad_insn[];
+  CHECK(hits == 1);
+  CHECK(last_info.si_signo == SIGILL);
+  /* Linux (arm64 do_el0_undef, riscv do_trap_insn_illegal) reports
+   * ILL_ILLOPC; qemu-aarch64 reports ILL_ILLOPN for the same udf. */
+  CHECK(last_info.si_code == ILL_ILLOPC || last_info.si_code == ILL_ILLOPN);
+  CHECK(last_info.si_addr == (void*)signals_bad_insn);
+  signal(SIGILL, SIG_DFL);
 }
 
 static void on_outer(int sig) {
