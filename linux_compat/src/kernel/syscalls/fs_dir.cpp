@@ -289,7 +289,7 @@ long sys_symlinkat(const Args& a) {
 }
 
 long sys_readlinkat(const Args& a) {
-  const auto size = static_cast<std::int64_t>(a.a[3]);
+  const int size = static_cast<int>(a.a[3]);  // int bufsiz
   if (size <= 0) return err(Error::INVAL);
   AtPath ap;
   if (long r = ap.load(static_cast<int>(a.a[0]), a.a[1])) return r;

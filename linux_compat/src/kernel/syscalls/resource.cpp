@@ -24,10 +24,10 @@ constexpr int kRlimitStack = 3, kRlimitCore = 4, kRlimitNofile = 7;
 
 // Whether the caller may look at / change process `pid`'s limits: itself
 // (pid 0 or its own pid), or another existing one for root.
-long check_target(std::uint64_t pid) {
-  const int self = kernel::current_pid();
-  if (pid == 0 || static_cast<int>(pid) == self) return 0;
-  if (static_cast<std::int64_t>(pid) < 0) return err(Error::INVAL);
+long check_target(std::uint64_t raw_pid) {
+  const int pid = static_cast<int>(raw_pid);  // pid_t
+  if (pid == 0 || pid == kernel::current_pid()) return 0;
+  if (pid < 0) return err(Error::INVAL);
   return err(Error::SRCH);  // other processes' limits live in their own LinuxProcess
 }
 
@@ -118,7 +118,7 @@ long sys_setrlimit(const Args& a) {
 
 long sys_getrusage(const Args& a) {
   constexpr long kSelf = 0, kChildren = -1, kThread = 1;
-  const auto who = static_cast<long>(a.a[0]);
+  const long who = static_cast<int>(a.a[0]);  // int who: the upper half is not the caller's
   if (who != kSelf && who != kChildren && who != kThread) return err(Error::INVAL);
   Rusage u{};
   // Reaped children's times are not accumulated by the process layer yet:

@@ -1,0 +1,46 @@
+"""tests/linux/files.c (file, descriptor and resource syscalls): passes on
+Fusion on every board with an MMU, and under the host's qemu-user, which
+proves each expectation against Linux."""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+from conftest import board_has_mmu, load_run_module, run
+
+
+def passed(output, name):
+    m = re.search(rf"^{re.escape(name)}: (\d+) passed, (\d+) failed\r?$", output, re.M)
+    assert m, output
+    assert int(m.group(1)) > 0 and m.group(2) == "0", output
+
+
+def test_files_program_passes_on_fusion(board):
+    if not board_has_mmu(board):
+        pytest.skip(f"{board} has no MMU: no Linux personality")
+    r = run(board, "--image", "vela", "--exec", "run /bin/linux/files")
+    assert r.returncode == 0, r
+    passed(r.output, "files")
+
+
+def test_files_program_passes_under_qemu_user(board):
+    if not board_has_mmu(board):
+        pytest.skip(f"{board} has no MMU: no Linux personality")
+    q = load_run_module().load_qemu_json(board)
+    qemu = shutil.which(f"qemu-{q['arch']}")
+    if not qemu:
+        pytest.skip(f"no qemu-{q['arch']} (qemu-user) on this host")
+    binary = os.path.join(os.path.dirname(q["image"]), "linux", "files")
+    # files.c works in /tmp/files_test; a private /tmp keeps runs apart.
+    with tempfile.TemporaryDirectory() as tmp:
+        r = subprocess.run(["unshare", "-m", "sh", "-c",
+                            f"mount -t tmpfs none /tmp && exec {qemu} {binary}"],
+                           capture_output=True, text=True, timeout=120, cwd=tmp)
+        if r.returncode and "unshare" in r.stderr:
+            pytest.skip(f"cannot make a private /tmp here: {r.stderr.strip()}")
+    assert r.returncode == 0, r.stdout + r.stderr
+    passed(r.stdout, "files")
