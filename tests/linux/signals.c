@@ -339,6 +339,52 @@ static void test_nested_and_flags(void) {
   CHECK(q.sa_handler == on_plain && (q.sa_flags & SA_RESTART));
 }
 
+/* A handler that clobbers caller-saved integer and FP registers: the
+ * interrupted code must get them back from the frame (rt_sigreturn). */
+static void on_clobber(int sig) {
+  (void)sig;
+  ++hits2;
+#if defined(__aarch64__)
+  __asm__ volatile("mov x9, xzr\n fmov d16, xzr\n fmov d31, xzr" ::: "x9", "v16", "v31");
+#elif defined(__riscv)
+  __asm__ volatile("li t3, 0\n fmv.d.x ft0, zero\n fmv.d.x ft11, zero" ::: "t3", "ft0", "ft11");
+#endif
+}
+
+static void test_registers_survive_handler(void) {
+  install_plain(SIGUSR2, on_clobber, 0);
+  hits2 = 0;
+  unsigned long in = 0x1234567890abcdeful, gp = 0, fp1 = 0, fp2 = 0;
+  const long pid = getpid(); /* before the register variables: calls clobber them */
+#if defined(__aarch64__)
+  register long x8 __asm__("x8") = SYS_kill;
+  register long x0 __asm__("x0") = pid;
+  register long x1 __asm__("x1") = SIGUSR2;
+  __asm__ volatile(
+      "mov x9, %[in]\n fmov d16, %[in]\n fmov d31, %[in]\n svc #0\n"
+      "mov %[gp], x9\n fmov %[fp1], d16\n fmov %[fp2], d31"
+      : [gp] "=&r"(gp), [fp1] "=&r"(fp1), [fp2] "=&r"(fp2), "+r"(x0)
+      : [in] "r"(in), "r"(x8), "r"(x1)
+      : "x9", "v16", "v31", "memory");
+  CHECK(x0 == 0);
+#elif defined(__riscv)
+  register long a7 __asm__("a7") = SYS_kill;
+  register long a0 __asm__("a0") = pid;
+  register long a1 __asm__("a1") = SIGUSR2;
+  __asm__ volatile(
+      "mv t3, %[in]\n fmv.d.x ft0, %[in]\n fmv.d.x ft11, %[in]\n ecall\n"
+      "mv %[gp], t3\n fmv.x.d %[fp1], ft0\n fmv.x.d %[fp2], ft11"
+      : [gp] "=&r"(gp), [fp1] "=&r"(fp1), [fp2] "=&r"(fp2), "+r"(a0)
+      : [in] "r"(in), "r"(a7), "r"(a1)
+      : "t3", "ft0", "ft11", "memory");
+  CHECK(a0 == 0);
+#endif
+  CHECK(hits2 == 1);
+  CHECK(gp == in);
+  CHECK(fp1 == in);
+  CHECK(fp2 == in);
+}
+
 static void test_errors(void) {
   struct {
     void* handler;
@@ -501,6 +547,7 @@ int main(int argc, char** argv) {
   test_sigaltstack();
   test_segv_handler();
   test_nested_and_flags();
+  test_registers_survive_handler();
   test_errors();
   test_groups_and_realtime();
   return check_done("signals");
