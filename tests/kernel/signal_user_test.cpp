@@ -4,6 +4,8 @@
 // with the handler's mask applied and SA_RESETHAND done, drops ignored
 // ones and ends the process for a default "terminate"; signal_fault only
 // queues to an unblocked handler; signal_reset_for_exec keeps SIG_IGN.
+// Also: realtime instances cannot take the node pool's reserve, so a
+// standard signal still gets through when a program has queued without end.
 #include <kernel/ktest.hpp>
 #include <kernel/process.hpp>
 #include <kernel/signal.hpp>
@@ -17,7 +19,7 @@ std::atomic<int> g_result{0};  // bit per failed check in the spawned thread
 std::atomic<int> g_invoked{0};
 std::atomic<int> g_terminated{0};
 
-constexpr int kStd = 10, kOther = 12, kIgnoredByDefault = 20, kIgnored = 13;
+constexpr int kStd = 10, kOther = 12, kIgnoredByDefault = 20, kIgnored = 13, kRt = 40;
 constexpr std::uintptr_t kHandler = 0x1000;
 
 void never_invoked(const kernel::SignalAction&, const kernel::SigInfo&) { g_invoked.fetch_add(1); }
@@ -32,7 +34,7 @@ void user_return_hook(hal::TrapFrame*) {}
 const kernel::SignalRules g_rules{
     .uncatchable = kernel::sig_bit(9),
     .default_ignore = kernel::sig_bit(kIgnoredByDefault),
-    .queued = 0,
+    .queued = kernel::sig_bit(kRt),
     .invoke = never_invoked,
     .terminate = test_terminate,
     .user_return = user_return_hook,
@@ -114,23 +116,71 @@ void body(void*) {
   g_result.fetch_or(1 << 29);  // not reached
 }
 
+std::atomic<int> g_queued{0};
+
+void flood(void*) {
+  const int tid = kernel::current_thread()->tid;
+  const kernel::SigSet both = kernel::sig_bit(kRt) | kernel::sig_bit(kStd);
+  check(kernel::signal_mask(kernel::MaskHow::Block, &both, nullptr, false).ok(), 0);
+  kernel::SignalAction catcher{.handler = kHandler};
+  check(kernel::signal_action(kRt, &catcher, nullptr).ok(), 1);
+  check(kernel::signal_action(kStd, &catcher, nullptr).ok(), 2);
+  int n = 0;
+  bool again = false;
+  for (; n < 100000; ++n) {
+    auto r = kernel::signal_send_thread(tid, sent(kRt));
+    if (!r.ok()) {
+      again = r.error() == klib::Error::AGAIN;
+      break;
+    }
+  }
+  g_queued.store(n);
+  check(again && n > 0, 3);
+  // The reserve: a standard signal is still queued.
+  check(kernel::signal_send_thread(tid, sent(kStd)).ok(), 4);
+  check(kernel::signal_pending() == both, 5);
+  // Ignoring discards every queued instance (the nodes go back).
+  kernel::SignalAction ignore{.handler = kernel::kSigIgnore};
+  check(kernel::signal_action(kRt, &ignore, nullptr).ok(), 6);
+  check(kernel::signal_action(kStd, &ignore, nullptr).ok(), 7);
+  check(kernel::signal_pending() == 0, 8);
+  check(kernel::signal_action(kRt, &catcher, nullptr).ok(), 9);
+  check(kernel::signal_send_thread(tid, sent(kRt)).ok(), 10);
+  check(kernel::signal_action(kRt, &ignore, nullptr).ok(), 11);
+}
+
+int run_in_process(const char* name, void (*fn)(void*)) {
+  auto p = kernel::process_create(name, nullptr);
+  if (!p.ok()) return -2;
+  kernel::signal_init_process(*p, &g_rules);
+  kernel::ThreadParams params;
+  params.name = name;
+  auto t = kernel::thread_spawn(*p, params, fn, nullptr);
+  if (!t.ok()) {
+    kernel::process_abandon(*p);
+    return -3;
+  }
+  kernel::thread_put(*t);
+  int status = -1;
+  (void)kernel::wait_child((*p)->pid, &status, 0);
+  return status;
+}
+
 }  // namespace
+
+KTEST(signal, realtime_flood_leaves_the_reserve) {
+  g_result = 0;
+  g_queued = 0;
+  KT_EXPECT_EQ(run_in_process("kt-sig-flood", flood), 0);
+  KT_EXPECT_EQ(g_result.load(), 0);
+  KT_EXPECT(g_queued.load() > 0);
+}
 
 KTEST(signal, user_mode_delivery_handover) {
   g_result = 0;
   g_invoked = 0;
   g_terminated = 0;
-  auto p = kernel::process_create("kt-sig-user", nullptr);
-  KT_ASSERT(p.ok());
-  kernel::signal_init_process(*p, &g_rules);
-  kernel::ThreadParams params;
-  params.name = "kt-sig-user";
-  auto t = kernel::thread_spawn(*p, params, body, nullptr);
-  if (!t.ok()) kernel::process_abandon(*p);
-  KT_ASSERT(t.ok());
-  kernel::thread_put(*t);
-  int status = -1;
-  (void)kernel::wait_child((*p)->pid, &status, 0);
+  const int status = run_in_process("kt-sig-user", body);
   KT_EXPECT_EQ(status, (128 + kStd) << 8);
   KT_EXPECT_EQ(g_terminated.load(), kStd);
   KT_EXPECT_EQ(g_result.load(), 0);

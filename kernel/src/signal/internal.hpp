@@ -17,7 +17,9 @@ struct SigNode {
 
 namespace detail {
 
-SigNode* node_alloc();  // nullptr when the pool is empty
+// nullptr when the pool is empty, or for a queued (realtime) instance when
+// only the reserve kept for standard signals is left.
+SigNode* node_alloc(bool queued_kind);
 void node_free(SigNode* n);
 void queue_push(SigQueue& q, SigNode* n);
 bool queue_take(SigQueue& q, int signo, SigInfo* out);

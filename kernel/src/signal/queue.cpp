@@ -14,7 +14,12 @@ namespace {
 // POSIX SIGQUEUE_MAX is 32 per process; this is system-wide.
 constexpr int kPoolSize = FUSION_SIGNAL_POOL;
 SigNode g_pool[kPoolSize];
+// Realtime (queued) instances may not take the last quarter of the pool:
+// a program queueing without end must not starve the coalescing standard
+// signals (^C, faults, SIGCHLD) of every other process.
+constexpr int kReserve = kPoolSize / 4;
 SigNode* g_free = nullptr;
+int g_free_count = 0;
 bool g_pool_ready = false;
 klib::SpinLockIrq g_pool_lock;
 
@@ -22,17 +27,22 @@ klib::SpinLockIrq g_pool_lock;
 
 namespace detail {
 
-SigNode* node_alloc() {
+SigNode* node_alloc(bool queued_kind) {
   klib::SpinGuard guard(g_pool_lock);
   if (!g_pool_ready) {
     for (auto& n : g_pool) {
       n.next = g_free;
       g_free = &n;
     }
+    g_free_count = kPoolSize;
     g_pool_ready = true;
   }
+  if (queued_kind && g_free_count <= kReserve) return nullptr;
   SigNode* n = g_free;
-  if (n) g_free = n->next;
+  if (n) {
+    g_free = n->next;
+    --g_free_count;
+  }
   return n;
 }
 
@@ -40,6 +50,7 @@ void node_free(SigNode* n) {
   klib::SpinGuard guard(g_pool_lock);
   n->next = g_free;
   g_free = n;
+  ++g_free_count;
 }
 
 void queue_push(SigQueue& q, SigNode* n) {

@@ -53,7 +53,7 @@ klib::Result<void> generate(Process* p, ProcessThread* target, bool thread_direc
   SigQueue& q = thread_directed ? target->signals.queue : ps.queue;
   // Standard signals do not queue: one instance is pending at most.
   if ((q.pending.load() & sig_bit(s)) && !(ps.rules->queued & sig_bit(s))) return klib::ok();
-  SigNode* n = detail::node_alloc();
+  SigNode* n = detail::node_alloc(ps.rules->queued & sig_bit(s));
   if (!n) return klib::Err(klib::Error::AGAIN);
   n->info = info;
   detail::queue_push(q, n);

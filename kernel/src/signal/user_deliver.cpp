@@ -84,7 +84,7 @@ bool signal_fault(const SigInfo& info) {
   if (a.handler == kSigDefault || a.handler == kSigIgnore ||
       (self->signals.blocked.load() & sig_bit(info.signo)))
     return false;
-  SigNode* n = detail::node_alloc();
+  SigNode* n = detail::node_alloc(false);
   if (!n) return false;
   n->info = info;
   detail::queue_push(self->signals.queue, n);
