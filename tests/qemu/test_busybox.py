@@ -17,7 +17,7 @@ import tempfile
 
 import pytest
 
-from conftest import run
+from conftest import run, type_line
 
 BOARD = "qemu-virt-aarch64"
 BUSYBOX = os.path.expanduser("~/.cache/fusion/busybox-arm64/busybox")
@@ -172,3 +172,19 @@ def test_proc_self_is_the_caller(board):
     # /proc/self/exe, as busybox re-executes itself), running.
     assert fields[0] == "1" and fields[1] == "(exe)" and fields[2] == "R", out
     assert len(fields) == 52, out
+
+
+def test_interactive_shell_on_the_console(board, console):
+    """With no --exec the console is busybox's /bin/sh: a prompt, builtins,
+    arithmetic and cd/pwd through the new syscalls."""
+    need_busybox(board)
+    child = console(board, "--image", "linux")
+    child.expect(r"/ # ")
+    type_line(child, "echo hi-$((6 * 7))")
+    child.expect(r"hi-42\r+\n")  # the console's ONLCR, then the host pty's
+    child.expect(r"/ # ")
+    # pwd is the shell's logical path; the prompt shows getcwd's, the link
+    # resolved to the shell's own pid.
+    type_line(child, "cd /proc/self; pwd")
+    child.expect(r"/proc/self\r+\n")
+    child.expect(r"/proc/1 # ")

@@ -57,6 +57,70 @@ TEST_F(FsTest, ProcfsGeneratorsAndPids) {
   EXPECT_EQ(get("/proc/hello"), "<ENOENT>");
 }
 
+// A provider with Linux's per-pid links and fd/: pid 7 is "the caller".
+void exe(fs::ProcBuf& out, int pid) {
+  if (pid == 7) out.printf("/bin/prog");  // pid 1: no program (a kernel task)
+}
+long list_fds(int pid, int* fds, std::size_t max) {
+  if (pid != 7) return -static_cast<long>(Error::ACCES);
+  const int open_fds[] = {0, 1, 5};
+  for (std::size_t i = 0; i < 3 && i < max && fds; ++i) fds[i] = open_fds[i];
+  return 3;
+}
+bool fd_target(int pid, int fd, fs::ProcBuf& out) {
+  if (pid != 7 || (fd != 0 && fd != 1 && fd != 5)) return false;
+  out.printf(fd == 5 ? "pipe:[42]" : "/dev/console");
+  return true;
+}
+int self() { return 7; }
+const fs::ProcPidEntry kLinuxEntries[] = {{"status", status},
+                                          {"exe", exe, fs::ProcEntryKind::Symlink},
+                                          {"fd", nullptr, fs::ProcEntryKind::FdDir}};
+const fs::ProcPidProvider kLinuxProvider = {list_pids, pid_exists, kLinuxEntries, 3,
+                                            self,      list_fds,   fd_target};
+
+std::string link(fs::FsContext& ctx, const char* path) {
+  char buf[64];
+  auto n = fs::readlink(ctx, path, buf, sizeof buf);
+  if (!n.ok()) return std::string("<") + klib::error_name(n.error()) + ">";
+  return std::string(buf, *n);
+}
+
+std::string listing(fs::FsContext& ctx, const char* path) {
+  auto d = fs::open(ctx, path, o::RDONLY);
+  if (!d.ok()) return std::string("<") + klib::error_name(d.error()) + ">";
+  fs::DirEntry ents[16];
+  auto n = fs::getdents(ctx, *d, ents, 16);
+  std::string names;
+  for (size_t i = 0; n.ok() && i < *n; ++i) names += std::string(ents[i].name) + " ";
+  (void)fs::close(ctx, *d);
+  return n.ok() ? names : std::string("<") + klib::error_name(n.error()) + ">";
+}
+
+TEST_F(FsTest, ProcSelfExeAndFdLinks) {
+  fs::procfs_set_pid_provider(&kLinuxProvider);
+  EXPECT_EQ(link(ctx, "/proc/self"), "7");
+  EXPECT_EQ(get("/proc/self/status"), "Pid:\t7\n");  // followed like any link
+  EXPECT_EQ(link(ctx, "/proc/self/exe"), "/bin/prog");
+  EXPECT_EQ(link(ctx, "/proc/1/exe"), "<ENOENT>");  // empty target: nothing to show
+  auto st = fs::lstat(ctx, "/proc/7/exe");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->mode & fs::mode::IFMT, fs::mode::IFLNK);
+  EXPECT_EQ(listing(ctx, "/proc/7"), ". .. status exe fd ");
+  EXPECT_EQ(listing(ctx, "/proc/self/fd"), ". .. 0 1 5 ");
+  EXPECT_EQ(link(ctx, "/proc/self/fd/5"), "pipe:[42]");
+  EXPECT_EQ(link(ctx, "/proc/7/fd/1"), "/dev/console");
+  EXPECT_EQ(link(ctx, "/proc/7/fd/2"), "<ENOENT>");
+  EXPECT_EQ(link(ctx, "/proc/1/fd/0"), "<EACCES>");  // another process's table
+  EXPECT_EQ(listing(ctx, "/proc/1/fd"), "<EACCES>");
+  EXPECT_EQ(listing(ctx, "/proc/7/fd/.."), ". .. status exe fd ");
+  // The root lists "self" before the pid directories.
+  const std::string root = listing(ctx, "/proc");
+  EXPECT_NE(root.find("self 1 7 300 "), std::string::npos) << root;
+  fs::procfs_set_pid_provider(nullptr);
+  EXPECT_EQ(link(ctx, "/proc/self"), "<ENOENT>");
+}
+
 TEST_F(FsTest, ProcSnapshotPerOpen) {
   ASSERT_TRUE(fs::procfs_register("hello", hello, const_cast<char*>("x")).ok());
   g_calls = 0;
