@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/times.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -327,7 +328,29 @@ static void test_resources(void) {
   CHECK_ERR(syscall(SYS_setsid), EPERM); /* already a group leader */
 }
 
+/* Terminal ioctls on stdin when it is one (the Fusion console under vsh's
+ * run; a pty on the host): the argument goes through user memory. */
+static void test_tty(void) {
+  struct termios t, t2;
+  if (ioctl(0, TCGETS, &t) != 0) {
+    printf("files: stdin is not a terminal, tty ioctls skipped\n");
+    return;
+  }
+  CHECK(ioctl(0, TCSETS, &t) == 0);
+  CHECK(ioctl(0, TCGETS, &t2) == 0 && t2.c_lflag == t.c_lflag && t2.c_cc[VINTR] == t.c_cc[VINTR]);
+  CHECK_ERR(ioctl(0, TCGETS, NULL), EFAULT);
+  CHECK_ERR(ioctl(0, TCGETS, KERNEL_ADDRESS), EFAULT);
+  CHECK_ERR(ioctl(0, TCSETS, NULL), EFAULT);
+  struct winsize ws;
+  CHECK(ioctl(0, TIOCGWINSZ, &ws) == 0);
+  CHECK(ioctl(0, TIOCSWINSZ, &ws) == 0);
+  int avail = -1;
+  CHECK(ioctl(0, FIONREAD, &avail) == 0 && avail >= 0);
+  CHECK_ERR(ioctl(0, FIONREAD, NULL), EFAULT);
+}
+
 int main(void) {
+  test_tty();
   test_dirs();
   test_descriptors();
   test_resources();
