@@ -135,7 +135,8 @@ if(NOT FUSION_MONITOR)
 endif()
 # KTEST cases for hardware the board lacks are compiled out, not skipped.
 if(NOT FUSION_MMU)
-  list(REMOVE_ITEM _ktest_srcs ${_root}/tests/kernel/user_space_test.cpp)
+  list(REMOVE_ITEM _ktest_srcs ${_root}/tests/kernel/user_space_test.cpp
+    ${_root}/tests/kernel/cow_test.cpp)
   list(REMOVE_ITEM _kernel_srcs ${_root}/kernel/src/user/user.cpp)  # no user space
 endif()
 # W^X of the image and stack guards need an MMU or an MPU (FUSION_MPU).

@@ -85,6 +85,20 @@ void enter_user(std::uintptr_t pc, std::uintptr_t sp, std::uintptr_t arg0) {
   aarch64_enter_user(&frame);
 }
 
+void enter_user_frame(const TrapFrame& from) {
+  alignas(16) TrapFrame frame = from;
+  frame.spsr = from.spsr & ~std::uint64_t{0x3cf};  // EL0t, DAIF clear
+  aarch64_enter_user(&frame);
+}
+
+std::uintptr_t user_tls(const TrapFrame&) {
+  std::uint64_t tp;
+  asm volatile("mrs %0, tpidr_el0" : "=r"(tp));
+  return tp;
+}
+
+void trap_frame_set_tls(TrapFrame&, std::uintptr_t) {}
+
 std::uint16_t user_elf_machine() { return 183; }  // EM_AARCH64
 
 std::uint64_t user_hwcap() {

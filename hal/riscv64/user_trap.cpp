@@ -88,6 +88,21 @@ void enter_user(std::uintptr_t pc, std::uintptr_t sp, std::uintptr_t arg0) {
   riscv_enter_user(&frame);
 }
 
+void enter_user_frame(const TrapFrame& from) {
+  alignas(16) TrapFrame frame = from;
+  // User mode, interrupts on after sret, SUM off; FS as this thread has it.
+  constexpr std::uint64_t kFs = 0x6000;
+  std::uint64_t s = FUSION_CSR_READ(sstatus);
+  frame.sstatus = (s & ~(riscv::kSstatusSpp | riscv::kSstatusSum | riscv::kSstatusSie)) |
+                  riscv::kSstatusSpie;
+  frame.sstatus = (frame.sstatus & ~kFs) | (s & kFs);
+  riscv_enter_user(&frame);
+}
+
+std::uintptr_t user_tls(const TrapFrame& f) { return f.x[4]; }
+
+void trap_frame_set_tls(TrapFrame& f, std::uintptr_t tls) { f.x[4] = tls; }
+
 std::uint16_t user_elf_machine() { return 243; }  // EM_RISCV
 
 std::uint64_t user_hwcap() {

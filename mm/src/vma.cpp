@@ -28,6 +28,27 @@ Vma* VmaSet::make(std::uintptr_t start, std::uintptr_t end, unsigned prot, VmaKi
   return v;
 }
 
+klib::Result<void> VmaSet::copy_from(const VmaSet& other) {
+  if (!list_.empty()) return klib::Err(klib::Error::INVAL);
+  bool failed = false;
+  // other is sorted, so appending keeps this one sorted.
+  other.list_.for_each([&](Vma* v) {
+    if (failed) return;
+    Vma* copy = make(v->start, v->end, v->prot, v->kind);
+    if (!copy) {
+      failed = true;
+      return;
+    }
+    list_.push_back(copy);
+  });
+  if (!failed) return klib::ok();
+  while (Vma* v = list_.pop_front()) {
+    v->~Vma();
+    alloc_.free(v);
+  }
+  return klib::Err(klib::Error::NOMEM);
+}
+
 void VmaSet::insert_sorted(Vma* v) {
   Vma* after = nullptr;  // the last area starting below v
   list_.for_each([&](Vma* cur) {

@@ -65,6 +65,20 @@ void context_attach_user(Context* ctx, const UserPageTable* t);
 // kernel::on_syscall / on_user_fault / interrupts.
 [[noreturn]] void enter_user(std::uintptr_t pc, std::uintptr_t sp, std::uintptr_t arg0);
 
+// Leaves the kernel for user mode with every register of `frame` (a copy of
+// another thread's system call frame: clone's child), on the calling
+// thread's kernel stack, like enter_user. riscv64 keeps the thread's own
+// sstatus.FS.
+[[noreturn]] void enter_user_frame(const TrapFrame& frame);
+
+// The user thread pointer (TLS) of the calling thread, whose user frame is
+// `f`: aarch64 TPIDR_EL0 (kept in hal::Context, not in frames), riscv64 tp
+// (x4, in the frame).
+std::uintptr_t user_tls(const TrapFrame& f);
+// Sets the thread pointer a frame returns with: riscv64 tp; nothing on
+// aarch64, where context_attach_current's `tp` is TPIDR_EL0 itself.
+void trap_frame_set_tls(TrapFrame& f, std::uintptr_t tls);
+
 // The ELF e_machine of programs this CPU runs, and the AT_HWCAP bits Linux
 // reports for it.
 std::uint16_t user_elf_machine();

@@ -182,6 +182,11 @@ void thread_put(ProcessThread* t);
 // `group_exit` records `status` as the process's exit status even if other
 // threads remain (exit() from any thread). Never returns.
 [[noreturn]] void thread_exit_current(int status, bool group_exit);
+// exit_group from a multi-threaded process: fixes the process's exit status
+// (unless an exit already did) and sends `signo` (SIGKILL) to every other
+// live thread of the caller's process; they leave with that status (user
+// threads via user_exit_signalled). The caller then exits itself.
+void process_kill_other_threads(int status, int signo);
 // Waits until `t` exits (interruptible by `cancelled`, checked under the wait
 // queue lock; may be nullptr), then reaps it. INVAL if it is detached or
 // already being joined, DEADLK for joining oneself, INTR when cancelled.

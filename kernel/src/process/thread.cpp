@@ -2,6 +2,7 @@
 // reference-counted records (the sched::Thread is joined when its record is
 // freed, so it stays valid while anyone holds a reference), join/detach and
 // the exit path that turns the last thread's exit into the process's.
+#include <kernel/signal.hpp>
 #include <klib/assert.hpp>
 #include <mm/heap.hpp>
 
@@ -222,6 +223,52 @@ klib::Result<void> thread_detach(ProcessThread* rec) {
   }
   thread_put(rec);  // the joinable reference
   return klib::ok();
+}
+
+void process_kill_other_threads(int status, int signo) {
+  ProcessThread* self = current_thread();
+  if (!self) return;
+  Process* p = self->process;
+  // Referenced under the lock, signalled outside it (senders take locks of
+  // their own and wake queues).
+  ProcessThread** victims = nullptr;
+  std::size_t n = 0;
+  {
+    klib::SpinGuard guard(detail::g_registry_lock);
+    if (!p->group_exiting) {
+      p->group_exiting = true;
+      p->exit_status = status;
+    }
+  }
+  for (;;) {
+    std::size_t want;
+    {
+      klib::SpinGuard guard(detail::g_registry_lock);
+      want = p->threads.size();
+    }
+    victims = static_cast<ProcessThread**>(mm::kmalloc((want + 1) * sizeof(ProcessThread*)));
+    if (!victims) return;  // out of memory: the others run on until they exit
+    klib::SpinGuard guard(detail::g_registry_lock);
+    if (p->threads.size() > want) {  // a thread was born meanwhile: size again
+      mm::kfree(victims);
+      continue;
+    }
+    p->threads.for_each([&](ProcessThread* t) {
+      if (t == self || t->exited.load(std::memory_order_relaxed)) return;
+      t->refs.fetch_add(1, std::memory_order_relaxed);
+      victims[n++] = t;
+    });
+    break;
+  }
+  SigInfo info;
+  info.signo = signo;
+  info.code = SigCode::Kernel;
+  info.sender = p->pid;
+  for (std::size_t i = 0; i < n; ++i) {
+    (void)signal_send_to(victims[i], info);
+    thread_put(victims[i]);
+  }
+  mm::kfree(victims);
 }
 
 }  // namespace kernel

@@ -77,7 +77,7 @@ void leave_user_space() {
   }
   Process* p = current_process();
   if (p->address_space && p->user_threads.fetch_sub(1) == 1) {
-    mm::AddressSpace::destroy(p->address_space);
+    mm::AddressSpace::put(p->address_space);  // vfork children share their parent's
     p->address_space = nullptr;
   }
 }
@@ -98,6 +98,30 @@ void user_start(std::uintptr_t pc, std::uintptr_t sp, std::uintptr_t arg0) {
   hal::enter_user(pc, sp, arg0);
 }
 
+void user_clone_capture(const hal::TrapFrame& frame, UserCloneState* out) {
+  out->frame = frame;
+  out->tls = hal::user_tls(frame);
+  hal::fp_capture(&out->fp);
+}
+
+void user_start_clone(const UserCloneState& state) {
+  ProcessThread* self = current_thread();
+  Process* p = current_process();
+  if (!self || !p->address_space) user_exit_signalled(kSigSegv);
+  void* fp = mm::kzalloc(sizeof(hal::FpState));
+  if (!fp) user_exit(127, true);
+  self->user_fp = new (fp) hal::FpState();
+  sched::Thread* t = sched::current();
+  hal::context_attach_current(&t->ctx, state.tls, self->user_fp);
+  *self->user_fp = state.fp;
+  hal::fp_load(self->user_fp);
+  hal::context_attach_user(&t->ctx, p->address_space->table());
+  if (state.before_enter) state.before_enter(state.before_enter_arg);
+  alignas(16) hal::TrapFrame frame = state.frame;
+  hal::trap_frame_set_tls(frame, state.tls);
+  hal::enter_user_frame(frame);
+}
+
 void user_exit(int status, bool group) {
   leave_user_space();
   thread_exit_current(status, group);
@@ -105,6 +129,8 @@ void user_exit(int status, bool group) {
 
 void user_exit_signalled(int signo) {
   Process* p = current_process();
+  // exit_group from another thread sent the kill: its status stands.
+  if (p->group_exiting) user_exit(p->exit_status, false);
   p->exit_signal = signo;
   p->exit_signalled = true;
   user_exit(128 + signo, true);

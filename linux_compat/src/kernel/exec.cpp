@@ -64,9 +64,10 @@ void release_linux(kernel::Process* p) {
     mm::kfree(p->personality);
     p->personality = nullptr;
   }
-  // A process that never ran (creation failed late) still owns its space.
+  // A process that never ran (creation failed late) still holds its space
+  // (shared with the parent after vfork).
   if (p->address_space) {
-    mm::AddressSpace::destroy(p->address_space);
+    mm::AddressSpace::put(p->address_space);
     p->address_space = nullptr;
   }
 }
@@ -327,14 +328,16 @@ klib::Result<void> exec_current(hal::TrapFrame* frame, const char* path, const c
   kernel::Process* p = kernel::current_process();
   LinuxProcess* lp = current_linux();
   if (!lp || !p->address_space) return klib::Err(klib::Error::INVAL);
-  // One thread per process so far, so no other thread needs stopping.
+  // TODO(threads): other threads of the caller keep running until they
+  // exit; Linux kills them first (de_thread).
   const Loaded image = TRY(load_image(path, argv, envp, p->cred));
   // The point of no return: switch to the new space, drop the old one.
   sched::Thread* self = sched::current();
   mm::AddressSpace* old = p->address_space;
   hal::context_attach_user(&self->ctx, image.as->table());
   p->address_space = image.as;
-  mm::AddressSpace::destroy(old);
+  mm::AddressSpace::put(old);  // a vfork child drops its parent's reference
+  vfork_release(p);
   // Fresh registers and FP state; caught signals go back to their default.
   if (kernel::ProcessThread* t = kernel::current_thread(); t && t->user_fp)
     hal::context_attach_current(&self->ctx, 0, t->user_fp);
@@ -344,6 +347,7 @@ klib::Result<void> exec_current(hal::TrapFrame* frame, const char* path, const c
   record_exec(p, path, argv);
   lp->robust_list = 0;
   lp->robust_len = 0;
+  if (LinuxThread* lt = current_linux_thread(false)) *lt = LinuxThread{};
   if (fs::FdTable* fds = p->files.fds) fds->close_on_exec();
   set_name(p, path);
   hal::trap_frame_reset_user(*frame, image.entry, image.sp, 0);

@@ -18,6 +18,8 @@ struct Rlimit {
 };
 void rlimits_init(Rlimit (&limits)[kNumRlimits]);  // resource.cpp: the boot defaults
 
+struct VforkDone;  // syscalls/clone.cpp
+
 struct LinuxProcess {
   LinuxProcess() { rlimits_init(rlimits); }
   // Signal actions, masks and pending signals live in the kernel's signal
@@ -28,9 +30,33 @@ struct LinuxProcess {
   std::uintptr_t robust_list = 0;
   std::size_t robust_len = 0;
   Rlimit rlimits[kNumRlimits];  // resource.cpp
+  // A vfork child: its parent waits on this until the child execs or exits.
+  VforkDone* vfork = nullptr;
+};
+
+// Per thread (ProcessThread::personality), created on first use.
+struct LinuxThread {
+  std::uintptr_t clear_child_tid = 0;  // set_tid_address, CLONE_CHILD_CLEARTID
+  std::uintptr_t robust_list = 0;
+  std::size_t robust_len = 0;
 };
 
 LinuxProcess* current_linux();
+// The calling thread's Linux state; nullptr when `create` is false and it
+// has none yet, or when it cannot be allocated.
+LinuxThread* current_linux_thread(bool create);
+
+// The calling process has finished with its vfork parent's memory (execve
+// succeeded, or it is exiting): the parent resumes. Idempotent.
+void vfork_release(kernel::Process* p);
+
+// Clears and wakes the calling thread's clear_child_tid word (thread exit:
+// pthread_join and Go wait on it).
+void clear_child_tid_on_exit();
+
+// Futex core (syscalls/futex.cpp): wakes up to `n` waiters on the private
+// futex at `uaddr` of the caller's address space; returns how many.
+int futex_wake_address(std::uintptr_t uaddr, int n);
 
 // /proc/<pid>/exe and cmdline: `path` (absolute from the caller's working
 // directory) and argv as what `p` now runs (exec_info.cpp).

@@ -113,6 +113,8 @@ Handler lookup(std::uint64_t nr) {
       return sys_exit_group;
     case 96:
       return sys_set_tid_address;
+    case 98:
+      return sys_futex;
     case 99:
       return sys_set_robust_list;
     case 101:
@@ -189,6 +191,8 @@ Handler lookup(std::uint64_t nr) {
       return sys_brk;
     case 215:
       return sys_munmap;
+    case 220:
+      return sys_clone;
     case 221:
       return sys_execve;
     case 222:
@@ -205,6 +209,8 @@ Handler lookup(std::uint64_t nr) {
       return sys_getrandom;
     case 291:
       return sys_statx;
+    case 435:
+      return sys_clone3;
     case 439:
       return sys_faccessat2;
     default:

@@ -1,7 +1,7 @@
 // A user address space: the VMA set, the hal page tables (with their ASID)
 // and the anonymous pages behind them, kept in step under one lock. Pages
 // are demand-zero: an area is only reserved until the first touch faults a
-// zeroed page in. Kernel build only (mm/src/kernel/address_space.cpp).
+// zeroed page in; after fork, pages are shared copy-on-write. Kernel build only (mm/src/kernel/address_space.cpp).
 #pragma once
 
 #include <hal/user.hpp>
@@ -9,6 +9,7 @@
 #include <klib/spinlock.hpp>
 #include <mm/vma.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -32,11 +33,23 @@ enum class FaultResult : std::uint8_t {
 
 class AddressSpace {
  public:
+  // A new space with one user (reference).
   static klib::Result<AddressSpace*> create();
   // Frees the pages, tables and ASID. No thread may have it attached.
   static void destroy(AddressSpace* as);
+  // Processes sharing one space (vfork, clone with CLONE_VM) each hold a
+  // reference; the last put destroys it.
+  void get() { users_.fetch_add(1, std::memory_order_relaxed); }
+  static void put(AddressSpace* as) {
+    if (as && as->users_.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(as);
+  }
 
   hal::UserPageTable* table() { return &table_; }
+
+  // fork: a new space with copies of the areas, sharing every present page
+  // copy-on-write (read-only in both until one writes). NOMEM, AGAIN (no
+  // ASID).
+  klib::Result<AddressSpace*> fork();
 
   // Adds a demand-zero area of len bytes (rounded up to pages). fixed: at
   // exactly `addr`, replacing what was there (MAP_FIXED); otherwise `addr`
@@ -69,6 +82,7 @@ class AddressSpace {
   // Statistics for tests and /proc.
   std::size_t resident_pages() const { return resident_; }
   std::size_t area_count() const { return vmas_.count(); }
+  std::size_t cow_copies() const { return cow_copies_; }  // write faults that copied
 
  private:
   AddressSpace();
@@ -76,6 +90,10 @@ class AddressSpace {
   // The page at `page` (aligned) in area `v`, faulted in if absent.
   klib::Result<hal::PhysAddr> page_locked(const Vma* v, std::uintptr_t page);
   void unmap_locked(std::uintptr_t start, std::uintptr_t end);
+  // A write to the present page `pa` at `page` in writable area `v` that hal
+  // maps read-only: shared after fork, so copy it, or take it over when this
+  // space is the last sharer.
+  klib::Result<void> break_cow_locked(const Vma* v, std::uintptr_t page, hal::PhysAddr pa);
 
   mutable klib::SpinLockIrq lock_;
   VmaSet vmas_;
@@ -83,6 +101,8 @@ class AddressSpace {
   std::uintptr_t brk_base_ = 0;
   std::uintptr_t brk_ = 0;
   std::size_t resident_ = 0;
+  std::size_t cow_copies_ = 0;
+  std::atomic<unsigned> users_{1};
 };
 
 }  // namespace mm

@@ -30,6 +30,9 @@ struct Page {
   void* owner = nullptr;     // kmalloc: owning slab cache or heap
   void* freelist = nullptr;  // kmalloc: first free object of a slab page
   std::uint16_t inuse = 0;   // kmalloc: live objects in a slab page
+  // User pages: how many address spaces map the page (copy-on-write after
+  // fork shares it; mm/cow.hpp). Set to 1 by whoever maps a fresh page.
+  std::uint32_t map_refs = 0;
   PageState state = PageState::kReserved;
   std::uint8_t order = 0;
 };

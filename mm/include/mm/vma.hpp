@@ -70,6 +70,10 @@ class VmaSet {
   klib::Result<std::uintptr_t> find_gap(std::size_t len, std::uintptr_t low,
                                         std::uintptr_t high) const;
 
+  // Makes this (empty) set a copy of `other` (fork). NOMEM leaves it empty;
+  // INVAL if it was not empty.
+  klib::Result<void> copy_from(const VmaSet& other);
+
   std::size_t count() const { return list_.size(); }
   template <typename Fn>
   void for_each(Fn&& fn) const {

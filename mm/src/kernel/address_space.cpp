@@ -1,10 +1,11 @@
 // AddressSpace: VMAs, hal page tables and demand-zero anonymous pages under
 // one IRQ-safe spinlock (faults arrive with interrupts masked from usercopy).
 // Page allocation happens under it: the page allocator has its own lock and
-// never calls back. Every anonymous page belongs to exactly one space (no
-// sharing, no copy-on-write yet), so unmapping frees it.
+// never calls back. Pages are counted per mapping space (mm/cow.hpp): fork
+// shares them read-only, a write fault copies, the last unmap frees.
 #include <hal/upcalls.hpp>
 #include <mm/address_space.hpp>
+#include <mm/cow.hpp>
 #include <mm/heap.hpp>
 
 #include <new>
@@ -20,8 +21,11 @@ std::uintptr_t round_down(std::uintptr_t v) { return v & ~(kPage - 1); }
 void* vma_alloc(std::size_t n) { return kmalloc(n); }
 void vma_free(void* p) { kfree(p); }
 
+Page* descriptor(hal::PhysAddr pa) { return page_allocator().page_of(pa); }
+
+// hal hands back every page it unmaps; the last sharer frees it.
 void release_page(hal::PhysAddr pa, void* ctx) {
-  free_pages(pa, 0);
+  if (page_ref_put(descriptor(pa))) free_pages(pa, 0);
   if (ctx) --*static_cast<std::size_t*>(ctx);
 }
 
@@ -101,7 +105,9 @@ klib::Result<void> AddressSpace::protect(std::uintptr_t addr, std::size_t len, u
   }
   for (std::uintptr_t va = addr; va < addr + size; va += kPage) {
     hal::PhysAddr pa = 0;
-    if (hal::user_lookup(&table_, va, &pa, nullptr)) TRY(hal::user_map(&table_, va, pa, prot));
+    // A page still shared after fork stays read-only: its write fault copies.
+    if (hal::user_lookup(&table_, va, &pa, nullptr))
+      TRY(hal::user_map(&table_, va, pa, cow_page_prot(prot, descriptor(pa))));
   }
   return klib::ok();
 }
@@ -141,8 +147,61 @@ klib::Result<hal::PhysAddr> AddressSpace::page_locked(const Vma* v, std::uintptr
     free_pages(pa, 0);
     return klib::Err(r.error());
   }
+  page_ref_init(descriptor(pa));
   ++resident_;
   return pa;
+}
+
+klib::Result<void> AddressSpace::break_cow_locked(const Vma* v, std::uintptr_t page,
+                                                  hal::PhysAddr pa) {
+  Page* old = descriptor(pa);
+  if (cow_write_action(old) == CowAction::Reuse) return hal::user_map(&table_, page, pa, v->prot);
+  const hal::PhysAddr copy = TRY(alloc_pages(0));
+  __builtin_memcpy(hal::phys_to_virt(copy), hal::phys_to_virt(pa), kPage);
+  page_ref_init(descriptor(copy));
+  // user_map flushes the old translation from every CPU before this space
+  // lets go of the shared page.
+  if (auto r = hal::user_map(&table_, page, copy, v->prot); !r.ok()) {
+    free_pages(copy, 0);
+    return r;
+  }
+  if (page_ref_put(old)) free_pages(pa, 0);  // the other sharers left meanwhile
+  ++cow_copies_;
+  return klib::ok();
+}
+
+klib::Result<AddressSpace*> AddressSpace::fork() {
+  AddressSpace* child = TRY(create());
+  klib::Result<void> result = klib::ok();
+  {
+    klib::SpinGuard guard(lock_);
+    result = child->vmas_.copy_from(vmas_);
+    vmas_.for_each([&](const Vma& v) {
+      if (!result.ok() || v.prot == 0) return;  // PROT_NONE areas hold no pages
+      for (std::uintptr_t va = v.start; va < v.end && result.ok(); va += kPage) {
+        hal::PhysAddr pa = 0;
+        if (!hal::user_lookup(&table_, va, &pa, nullptr)) continue;
+        Page* page = descriptor(pa);
+        page_ref_get(page);
+        const unsigned prot = cow_page_prot(v.prot, page);
+        result = hal::user_map(&child->table_, va, pa, prot);
+        if (!result.ok()) {
+          page_ref_put(page);  // the parent still maps it: never the last
+          break;
+        }
+        ++child->resident_;
+        // Write-protect the parent's copy too (flushed from every CPU).
+        if (prot != v.prot) result = hal::user_map(&table_, va, pa, prot);
+      }
+    });
+    child->brk_base_ = brk_base_;
+    child->brk_ = brk_;
+  }
+  if (!result.ok()) {
+    destroy(child);
+    return klib::Err(result.error());
+  }
+  return child;
 }
 
 FaultResult AddressSpace::fault(std::uintptr_t addr, unsigned access) {
@@ -150,9 +209,19 @@ FaultResult AddressSpace::fault(std::uintptr_t addr, unsigned access) {
   const Vma* v = vmas_.find(addr);
   if (!v) return FaultResult::NoArea;
   if ((v->prot & access) != access || v->prot == 0) return FaultResult::Denied;
-  // Present already: the fault was a permission fault the area allows no
-  // better (hal maps pages with the area's rights).
-  if (hal::user_lookup(&table_, round_down(addr), nullptr, nullptr)) return FaultResult::Denied;
+  hal::PhysAddr pa = 0;
+  unsigned have = 0;
+  if (hal::user_lookup(&table_, round_down(addr), &pa, &have)) {
+    // Present: another CPU resolved it first (stale TLB), or a write to a
+    // page shared copy-on-write.
+    if ((have & access) == access) return FaultResult::Resolved;
+    if (access & kProtWrite) {
+      if (auto r = break_cow_locked(v, round_down(addr), pa); !r.ok())
+        return r.error() == klib::Error::NOMEM ? FaultResult::NoMemory : FaultResult::Denied;
+      return FaultResult::Resolved;
+    }
+    return FaultResult::Denied;
+  }
   if (!page_locked(v, round_down(addr)).ok()) return FaultResult::NoMemory;
   return FaultResult::Resolved;
 }
@@ -164,7 +233,11 @@ klib::Result<void> AddressSpace::write(std::uintptr_t va, const void* src, std::
     const Vma* v = vmas_.find(va);
     if (!v) return klib::Err(klib::Error::FAULT);
     const std::uintptr_t page = round_down(va);
-    const hal::PhysAddr pa = TRY(page_locked(v, page));
+    hal::PhysAddr pa = TRY(page_locked(v, page));
+    if (page_refs(descriptor(pa)) > 1) {  // shared after fork: write a private copy
+      TRY(break_cow_locked(v, page, pa));
+      (void)hal::user_lookup(&table_, page, &pa, nullptr);
+    }
     std::size_t chunk = page + kPage - va;
     if (chunk > n) chunk = n;
     __builtin_memcpy(static_cast<unsigned char*>(hal::phys_to_virt(pa)) + (va - page), from, chunk);

@@ -91,6 +91,11 @@ long sys_getegid(const Args&);
 long sys_set_tid_address(const Args&);
 long sys_set_robust_list(const Args&);
 long sys_sched_yield(const Args&);
+// clone.cpp
+long sys_clone(const Args&);
+long sys_clone3(const Args&);
+// futex.cpp
+long sys_futex(const Args&);
 // exec.cpp
 long sys_execve(const Args&);
 long sys_wait4(const Args&);
