@@ -20,8 +20,8 @@
 
 #include "check.h"
 
-static int data_word = 1;            /* .data */
-static char bss_page[8192];          /* .bss, two pages */
+static int data_word = 1;   /* .data */
+static char bss_page[8192]; /* .bss, two pages */
 
 static int exit_code_of(pid_t pid) {
   int status = 0;

@@ -1,7 +1,8 @@
 // A user address space: the VMA set, the hal page tables (with their ASID)
 // and the anonymous pages behind them, kept in step under one lock. Pages
 // are demand-zero: an area is only reserved until the first touch faults a
-// zeroed page in; after fork, pages are shared copy-on-write. Kernel build only (mm/src/kernel/address_space.cpp).
+// zeroed page in; after fork, pages are shared copy-on-write. Kernel build only
+// (mm/src/kernel/address_space.cpp).
 #pragma once
 
 #include <hal/user.hpp>

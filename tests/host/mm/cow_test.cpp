@@ -72,7 +72,8 @@ TEST(CowVma, CopyIsIndependentOfTheOriginal) {
   g_allocs_left = 1 << 30;
   mm::VmaSet parent(allocator()), child(allocator());
   ASSERT_TRUE(parent.insert(10 * P, 20 * P, mm::kProtRead, mm::VmaKind::Anonymous).ok());
-  ASSERT_TRUE(parent.insert(30 * P, 40 * P, mm::kProtRead | mm::kProtWrite, mm::VmaKind::Heap).ok());
+  ASSERT_TRUE(
+      parent.insert(30 * P, 40 * P, mm::kProtRead | mm::kProtWrite, mm::VmaKind::Heap).ok());
   ASSERT_TRUE(child.copy_from(parent).ok());
   EXPECT_EQ(areas(child), areas(parent));
   EXPECT_EQ(child.find(35 * P)->kind, mm::VmaKind::Heap);

@@ -158,7 +158,8 @@ klib::Result<kernel::Process*> new_process(const CloneRequest& r) {
   kernel::signal_init_process(p, parent->signals.rules);
   {
     klib::SpinGuard guard(parent->signals.lock);
-    for (int i = 0; i < kernel::kNumSignals; ++i) p->signals.actions[i] = parent->signals.actions[i];
+    for (int i = 0; i < kernel::kNumSignals; ++i)
+      p->signals.actions[i] = parent->signals.actions[i];
   }
   return p;
 }
@@ -273,8 +274,7 @@ long sys_clone3(const Args& a) {
     if (!mm::get_user(&b, a.a[0] + off).ok()) return err(Error::FAULT);
     if (b) return err(Error::TOO_BIG);
   }
-  const std::uint64_t flags = args[0], exit_signal = args[4], stack = args[5],
-                      stack_size = args[6];
+  const std::uint64_t flags = args[0], exit_signal = args[4], stack = args[5], stack_size = args[6];
   if (flags & kCsignal) return err(Error::INVAL);  // the signal has its own field
   if (exit_signal > static_cast<std::uint64_t>(kNumSignals)) return err(Error::INVAL);
   if ((flags & kCloneThread) && exit_signal) return err(Error::INVAL);
