@@ -34,18 +34,6 @@ void context_attach_current(Context* ctx, std::uintptr_t tp, FpState* fp) {
   irq_restore(flags);
 }
 
-void fp_capture(FpState* out) {
-  const IrqFlags flags = irq_save();
-  hal_fp_save(out);
-  irq_restore(flags);
-}
-
-void fp_load(const FpState* fp) {
-  const IrqFlags flags = irq_save();
-  hal_fp_restore(fp);
-  irq_restore(flags);
-}
-
 void context_detach_current(Context* ctx) {
   const IrqFlags flags = irq_save();
   ctx->fp_state = nullptr;

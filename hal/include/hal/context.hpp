@@ -37,11 +37,6 @@ void context_set_stack_guard(Context* ctx, std::uintptr_t guard, std::size_t siz
 // control/status register zeroed. *fp must stay valid until
 // context_detach_current or the thread's last switch-out.
 void context_attach_current(Context* ctx, std::uintptr_t tp, FpState* fp);
-// The calling thread's live FP registers (it must have an FpState
-// attached): fp_capture copies them out (clone gives the child the
-// parent's), fp_load makes *fp the live registers.
-void fp_capture(FpState* out);
-void fp_load(const FpState* fp);
 // Back to a plain kernel thread: thread pointer 0, no FP (riscv64 FS=Off).
 void context_detach_current(Context* ctx);
 

@@ -21,6 +21,7 @@ namespace {
 constexpr int kSigIll = 4;
 constexpr int kSigTrap = 5;
 constexpr int kSigBus = 7;
+constexpr int kSigKill = 9;
 constexpr int kSigSegv = 11;
 constexpr int kSigSys = 31;
 
@@ -101,7 +102,7 @@ void user_start(std::uintptr_t pc, std::uintptr_t sp, std::uintptr_t arg0) {
 void user_clone_capture(const hal::TrapFrame& frame, UserCloneState* out) {
   out->frame = frame;
   out->tls = hal::user_tls(frame);
-  hal::fp_capture(&out->fp);
+  hal::context_fp_read(&out->fp);
 }
 
 void user_start_clone(const UserCloneState& state) {
@@ -114,7 +115,7 @@ void user_start_clone(const UserCloneState& state) {
   sched::Thread* t = sched::current();
   hal::context_attach_current(&t->ctx, state.tls, self->user_fp);
   *self->user_fp = state.fp;
-  hal::fp_load(self->user_fp);
+  hal::context_fp_write(self->user_fp);
   hal::context_attach_user(&t->ctx, p->address_space->table());
   if (state.before_enter) state.before_enter(state.before_enter_arg);
   alignas(16) hal::TrapFrame frame = state.frame;
@@ -133,6 +134,8 @@ void user_exit_signalled(int signo) {
   if (p->group_exiting) user_exit(p->exit_status, false);
   p->exit_signal = signo;
   p->exit_signalled = true;
+  // A fatal signal ends every thread of the process, as on Linux.
+  process_kill_other_threads(128 + signo, kSigKill);
   user_exit(128 + signo, true);
 }
 

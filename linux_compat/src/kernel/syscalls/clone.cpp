@@ -46,6 +46,7 @@ constexpr std::uint64_t kCloneDetached = 0x400000;  // ignored by Linux too
 constexpr std::uint64_t kCloneUntraced = 0x800000;
 constexpr std::uint64_t kCloneChildSettid = 0x1000000;
 constexpr std::uint64_t kCloneIo = 0x80000000;
+constexpr int kLinuxSigMax = 64;  // exit signals 1..64 (0: none)
 // What Fusion implements. Others (CLONE_PIDFD, CLONE_PARENT, the namespace
 // flags, CLONE_SETTLS-less sharing of FS/FILES/SIGHAND between processes)
 // are EINVAL: see docs/linux-syscall-coverage.md.
@@ -83,7 +84,7 @@ klib::Result<void> validate(const CloneRequest& r) {
   if ((r.flags & kCloneThread) && (r.flags & (kCloneFs | kCloneFiles)) != (kCloneFs | kCloneFiles))
     return klib::Err(Error::INVAL);
   if ((r.flags & kCloneThread) && (r.flags & kCloneVfork)) return klib::Err(Error::INVAL);
-  if (r.exit_signal < 0 || r.exit_signal > kNumSignals) return klib::Err(Error::INVAL);
+  if (r.exit_signal < 0 || r.exit_signal > kLinuxSigMax) return klib::Err(Error::INVAL);
   return klib::ok();
 }
 
@@ -155,6 +156,7 @@ klib::Result<kernel::Process*> new_process(const CloneRequest& r) {
   p->release_personality = parent->release_personality;
   p->address_space = as;
   p->user_syscall = parent->user_syscall;
+  p->user_return = parent->user_return;
   kernel::signal_init_process(p, parent->signals.rules);
   {
     klib::SpinGuard guard(parent->signals.lock);
@@ -276,7 +278,7 @@ long sys_clone3(const Args& a) {
   }
   const std::uint64_t flags = args[0], exit_signal = args[4], stack = args[5], stack_size = args[6];
   if (flags & kCsignal) return err(Error::INVAL);  // the signal has its own field
-  if (exit_signal > static_cast<std::uint64_t>(kNumSignals)) return err(Error::INVAL);
+  if (exit_signal > static_cast<std::uint64_t>(kLinuxSigMax)) return err(Error::INVAL);
   if ((flags & kCloneThread) && exit_signal) return err(Error::INVAL);
   if ((stack == 0) != (stack_size == 0)) return err(Error::INVAL);
   if (size >= 80 && (args[8] || args[9])) return err(Error::INVAL);  // set_tid: namespaces
