@@ -156,7 +156,6 @@ klib::Result<kernel::Process*> new_process(const CloneRequest& r) {
   p->release_personality = parent->release_personality;
   p->address_space = as;
   p->user_syscall = parent->user_syscall;
-  p->user_return = parent->user_return;
   kernel::signal_init_process(p, parent->signals.rules);
   {
     klib::SpinGuard guard(parent->signals.lock);
