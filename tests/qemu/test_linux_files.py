@@ -62,3 +62,15 @@ def test_files_program_passes_under_qemu_user(board):
     assert status == 0, text
     assert "tty ioctls skipped" not in text, text
     passed(text, "files")
+
+
+def test_linux_image_runs_the_program(board):
+    """--image linux: the program runs from the Linux initramfs as the
+    console's command (/bin/sh -c with busybox; riscv64 has no busybox, so
+    the command's words are the program and its arguments)."""
+    if not board_has_mmu(board):
+        pytest.skip(f"{board} has no MMU: no Linux personality")
+    r = run(board, "--image", "linux", "--exec", "/bin/linux/files")
+    assert r.returncode == 0, r
+    passed(r.output, "files")
+    assert "vsh" not in r.output, r  # no Vela shell on this console
