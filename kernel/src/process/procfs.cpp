@@ -7,7 +7,9 @@
 #include <fs/procfs.hpp>
 #include <fs/vfs.hpp>
 #include <kernel/process.hpp>
+#if FUSION_CONFIG_MMU
 #include <mm/address_space.hpp>
+#endif
 #include <sched/sched.hpp>
 #include <sched/thread.hpp>
 
@@ -89,7 +91,11 @@ void generate_stat(fs::ProcBuf& out, int pid) {
                                                              : 0;
     }
     const int priority = rt >= 0 ? -1 - rt : 20 + nice;
+#if FUSION_CONFIG_MMU
     const std::uint64_t rss = p.address_space ? p.address_space->resident_pages() : 0;
+#else
+    const std::uint64_t rss = 0;  // no user address spaces without an MMU
+#endif
     out.printf(
         "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %llu 0 0 0 %d %d %u 0 %llu 0 %llu "
         "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 %d %d %u 0 0 0 0 0 0 0 0 0 0 %d\n",
