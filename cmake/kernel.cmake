@@ -70,11 +70,24 @@ endif()
 target_compile_options(fusion_kernel_flags INTERFACE ${FUSION_OPT_FLAG}
   -fmacro-prefix-map=${_root}/=)
 option(FUSION_MINIMAL "smallest image: integer-only printf, no demo apps" OFF)
+# Link-time optimisation (the minimal preset): cross-module inlining and
+# dead-code removal. klib's string functions stay out of LTO (string.cpp):
+# GCC emits memcpy/memset calls after LTO has run, so they must exist as
+# ordinary objects the final link can resolve.
+option(FUSION_LTO "link-time optimisation (-flto)" OFF)
+if(FUSION_LTO)
+  target_compile_options(fusion_kernel_flags INTERFACE -flto)
+endif()
 
 # Static buffer sizes a small board turns down (its preset sets them).
 set(FUSION_DMESG_BYTES 16384 CACHE STRING "dmesg ring (kernel/src/printk.cpp)")
 set(FUSION_SIGNAL_POOL 512 CACHE STRING "queued-signal nodes, system-wide (kernel/src/signal)")
 set(FUSION_VSH_HISTORY 16 CACHE STRING "vsh history lines")
+set(FUSION_MAX_FDS 256 CACHE STRING "descriptors per fd table (fs/include/fs/fdtable.hpp)")
+set(FUSION_TLSF_FL_MAX "" CACHE STRING "Vela heap: largest block 2^N bytes (empty: the address space)")
+set(FUSION_MAX_PID 4095 CACHE STRING "largest process/thread id, 64n - 1 (kernel/src/process/pid.cpp)")
+set(FUSION_MEM_RANGES 32 CACHE STRING "devicetree RAM/reserved ranges (kernel/src/boot/memory.cpp)")
+set(FUSION_EXEC_BYTES 1024 CACHE STRING "longest fusion.exec= command (kernel/src/boot/boot_options.cpp)")
 set(FUSION_BOOT_STACK_SIZE 8192 CACHE STRING "boot thread stack, armv7m (hal/armv7m/vectors.S)")
 set(FUSION_MSP_STACK_SIZE 4096 CACHE STRING "exception stack, armv7m (hal/armv7m/vectors.S)")
 # Dynamic RAM: thread stacks (2^order pages, the lowest the guard) and the
@@ -88,7 +101,12 @@ if(FUSION_VELA_HEAP_BYTES)
 endif()
 target_compile_definitions(fusion_kernel_flags INTERFACE FUSION_DMESG_BYTES=${FUSION_DMESG_BYTES}
   FUSION_SIGNAL_POOL=${FUSION_SIGNAL_POOL} FUSION_BOOT_STACK_SIZE=${FUSION_BOOT_STACK_SIZE}
-  FUSION_MSP_STACK_SIZE=${FUSION_MSP_STACK_SIZE})
+  FUSION_MSP_STACK_SIZE=${FUSION_MSP_STACK_SIZE} FUSION_MAX_FDS=${FUSION_MAX_FDS}
+  FUSION_MAX_PID=${FUSION_MAX_PID}
+  FUSION_MEM_RANGES=${FUSION_MEM_RANGES} FUSION_EXEC_BYTES=${FUSION_EXEC_BYTES})
+if(FUSION_TLSF_FL_MAX)
+  target_compile_definitions(fusion_kernel_flags INTERFACE FUSION_TLSF_FL_MAX=${FUSION_TLSF_FL_MAX})
+endif()
 
 include(${_root}/hal/${FUSION_ARCH}/arch.cmake)  # sets FUSION_ARCH_CFLAGS etc.
 target_compile_options(fusion_kernel_flags INTERFACE ${FUSION_ARCH_CFLAGS})
@@ -106,6 +124,10 @@ target_compile_options(libfdt PRIVATE -w)  # upstream code, upstream warnings
 
 add_library(hal_contract INTERFACE)
 add_subdirectory(${_root}/kernel/klib ${CMAKE_BINARY_DIR}/klib)
+if(FUSION_LTO)
+  set_source_files_properties(${_root}/kernel/klib/src/kernel/string.cpp TARGET_DIRECTORY klib
+    PROPERTIES COMPILE_OPTIONS -fno-lto)
+endif()
 add_subdirectory(${_root}/mm ${CMAKE_BINARY_DIR}/mm)
 add_subdirectory(${_root}/sched ${CMAKE_BINARY_DIR}/sched)
 add_subdirectory(${_root}/fs ${CMAKE_BINARY_DIR}/fs)
@@ -178,6 +200,12 @@ target_link_options(fusion.elf PRIVATE ${FUSION_ARCH_CFLAGS} -nostdlib -static -
   -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
   -Wl,-Map=${CMAKE_BINARY_DIR}/fusion.map)  # tools/size attributes sizes to modules from it
 target_link_libraries(fusion.elf PRIVATE gcc)
+if(FUSION_LTO)
+  # Like string.cpp: the 64-bit atomics are libcalls GCC emits after LTO.
+  set_source_files_properties(${_root}/hal/armv7m/atomic64.cpp TARGET_DIRECTORY fusion.elf
+    PROPERTIES COMPILE_OPTIONS -fno-lto)
+  target_link_options(fusion.elf PRIVATE -flto ${FUSION_OPT_FLAG} -ffunction-sections -fdata-sections)
+endif()
 set_target_properties(fusion.elf PROPERTIES LINK_DEPENDS ${_ld})
 
 # GCC's own freestanding headers (stddef.h, stdarg.h) for code built with -nostdinc.

@@ -29,6 +29,7 @@ target_compile_definitions(vela_app_flags INTERFACE VSH_HISTORY=${FUSION_VSH_HIS
 target_compile_options(vela_app_flags INTERFACE
   -fno-pic -fno-pie -ffunction-sections -fdata-sections -g ${FUSION_OPT_FLAG}
   -fno-omit-frame-pointer -ftls-model=local-exec -Wall -Wextra -nostdinc
+  $<$<BOOL:${FUSION_LTO}>:-flto>
   ${FUSION_APP_CFLAGS}  # last: the arch may override the defaults above
   "SHELL:-isystem ${_vela}/include" "SHELL:-isystem ${FUSION_PICOLIBC_DIR}/include"
   "SHELL:-isystem ${FUSION_GCC_INCLUDE_DIR}" "SHELL:-isystem ${FUSION_GCC_INCLUDE_DIR}-fixed")

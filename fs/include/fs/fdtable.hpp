@@ -8,7 +8,11 @@
 
 namespace fs {
 
-inline constexpr int kMaxFds = 256;
+// Descriptors per table (FUSION_MAX_FDS: a small board turns it down).
+#ifndef FUSION_MAX_FDS
+#define FUSION_MAX_FDS 256
+#endif
+inline constexpr int kMaxFds = FUSION_MAX_FDS;
 
 class FdTable {
  public:

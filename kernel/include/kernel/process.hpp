@@ -28,7 +28,12 @@ namespace kernel {
 using Pid = int;
 
 inline constexpr Pid kKernelPid = 0;
-inline constexpr Pid kMaxPid = 4095;  // ids 1..kMaxPid; reused only after wrapping
+// Ids 1..kMaxPid, reused only after wrapping; FUSION_MAX_PID + 1 must be a
+// multiple of 64 (the id bitmap's words).
+#ifndef FUSION_MAX_PID
+#define FUSION_MAX_PID 4095
+#endif
+inline constexpr Pid kMaxPid = FUSION_MAX_PID;
 inline constexpr std::size_t kProcessNameMax = 32;
 
 struct Credentials {

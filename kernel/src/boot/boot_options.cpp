@@ -7,7 +7,7 @@ namespace kernel {
 namespace {
 
 BootOptions g_options;
-char g_exec_buf[1024];
+char g_exec_buf[FUSION_EXEC_BYTES];  // fusion.exec=, decoded
 char g_suite_buf[64];
 char g_image_buf[16];
 

@@ -18,7 +18,8 @@ extern "C" char __kernel_end[];
 namespace kernel {
 namespace {
 
-constexpr int kMaxRanges = 32;
+// RAM and reserved ranges from the devicetree (FUSION_MEM_RANGES each).
+constexpr int kMaxRanges = FUSION_MEM_RANGES;
 
 struct RangeSet {
   dt::Range r[kMaxRanges];

@@ -25,8 +25,15 @@ class Tlsf {
   static constexpr unsigned kSlCount = 1u << kSlLog2;
   // Sizes below 32 * kAlign (512 B on 64-bit): one linear level.
   static constexpr unsigned kFlShift = kSlLog2 + kAlignLog2;
-  // Blocks below 1 TiB, or the whole address space on 32-bit targets.
+  // Blocks below 1 TiB, or the whole address space on 32-bit targets. A
+  // board with a small heap sets FUSION_TLSF_FL_MAX (blocks below 2^N
+  // bytes): each first level costs 32 list heads, and a larger pool is
+  // clamped to one maximal block.
+#ifdef FUSION_TLSF_FL_MAX
+  static constexpr unsigned kFlMax = FUSION_TLSF_FL_MAX;
+#else
   static constexpr unsigned kFlMax = sizeof(std::size_t) == 8 ? 40 : 31;
+#endif
   static constexpr unsigned kFlCount = kFlMax - kFlShift + 1;
   static constexpr std::size_t kSmallBlock = std::size_t{1} << kFlShift;
   static constexpr std::size_t kMaxRequest = (std::size_t{1} << kFlMax) - 1;
