@@ -25,7 +25,8 @@ if(FUSION_OSTEST)
 endif()
 
 add_library(vela_app_flags INTERFACE)
-target_compile_definitions(vela_app_flags INTERFACE VSH_HISTORY=${FUSION_VSH_HISTORY})
+target_compile_definitions(vela_app_flags INTERFACE VSH_HISTORY=${FUSION_VSH_HISTORY}
+  VSH_SMALL=$<BOOL:${FUSION_VSH_SMALL}>)
 target_compile_options(vela_app_flags INTERFACE
   -fno-pic -fno-pie -ffunction-sections -fdata-sections -g ${FUSION_OPT_FLAG}
   -fno-omit-frame-pointer -ftls-model=local-exec -Wall -Wextra -nostdinc

@@ -25,6 +25,7 @@ constexpr std::uint32_t kBfarValid = 1u << 15;
 constexpr std::uint32_t kHfsrForced = 1u << 30;
 constexpr std::uint32_t kHfsrDebugEvt = 1u << 31;
 
+#if FUSION_FAULT_NAMES
 const char* cfsr_cause(std::uint32_t cfsr) {
   struct Bit {
     std::uint32_t mask;
@@ -51,6 +52,16 @@ const char* cfsr_cause(std::uint32_t cfsr) {
     if (cfsr & b.mask) return b.name;
   return nullptr;
 }
+#else
+// Short names (cmake FUSION_FAULT_NAMES OFF): the fault class only; the
+// dump below prints CFSR, whose bits say the rest (ARMv7-M ARM B3.2.15).
+const char* cfsr_cause(std::uint32_t cfsr) {
+  if (cfsr & 0xffu) return "MemManage (see CFSR)";
+  if (cfsr & 0xff00u) return "BusFault (see CFSR)";
+  if (cfsr & 0xffff0000u) return "UsageFault (see CFSR)";
+  return nullptr;
+}
+#endif
 
 const char* cause_name(const TrapFrame& f, unsigned exception) {
   switch (exception) {

@@ -1,7 +1,8 @@
 // The one conversion from kernel errors (klib::Error, Linux numbers) to the
 // errno values Vela applications see (picolibc's errno.h, newlib numbering:
 // ENOSYS 88, ETIMEDOUT 116, ...). Every Vela API entry point converts here.
-#include <errno.h>  // picolibc's (vela_api is built against its headers)
+#include <errno.h>   // picolibc's (vela_api is built against its headers)
+#include <string.h>  // strerror
 #include <klib/error.hpp>
 
 namespace {
@@ -116,3 +117,19 @@ int vela_errno_from(klib::Error e) { return to_picolibc(e); }
 extern "C" int vela_errno_from_linux(int linux_errno) {
   return linux_errno == 0 ? 0 : to_picolibc(static_cast<Error>(linux_errno));
 }
+
+#if FUSION_SHORT_STRERROR
+// The short strerror (cmake FUSION_SHORT_STRERROR, the minimal preset): the
+// symbolic name the kernel already carries for printk ("ENOENT") instead of
+// picolibc's table of English messages, 2.7 KiB of flash. Defined here, an
+// object, so libc.a's member is never pulled in.
+extern "C" char* strerror(int errnum) {
+  if (errnum == 0) return const_cast<char*>("Success");
+  for (int linux_errno = 1; linux_errno < 256; ++linux_errno) {
+    const auto e = static_cast<Error>(linux_errno);
+    const char* name = klib::error_name(e);
+    if (name[1] != '?' && to_picolibc(e) == errnum) return const_cast<char*>(name);
+  }
+  return const_cast<char*>("Unknown error");
+}
+#endif

@@ -61,8 +61,10 @@ klib::Result<void> bring_up() {
   }
   if (const int rc = register_console_device(); rc < 0)
     klib::printk("fs: /dev/console: %s\n", klib::error_name(static_cast<klib::Error>(-rc)));
-  if (const int rc = register_random_devices(); rc < 0)
-    klib::printk("fs: /dev/urandom: %s\n", klib::error_name(static_cast<klib::Error>(-rc)));
+  if constexpr (FUSION_CONFIG_URANDOM) {  // cmake/kernel.cmake: FUSION_URANDOM
+    if (const int rc = register_random_devices(); rc < 0)
+      klib::printk("fs: /dev/urandom: %s\n", klib::error_name(static_cast<klib::Error>(-rc)));
+  }
   if constexpr (FUSION_CONFIG_PROCFS) register_kernel_proc_files();
   if constexpr (FUSION_CONFIG_INITRD) unpack_initrd();  // FUSION_INITRD
   return klib::ok();

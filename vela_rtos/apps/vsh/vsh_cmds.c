@@ -252,6 +252,7 @@ static int cmd_rm(int argc, char** argv) {
   return rc;
 }
 
+#if !VSH_SMALL /* mv, cp, mount, umount, hexdump: not in a small vsh */
 /* The destination for mv/cp: DST itself, or DST/basename(SRC) for a directory. */
 static const char* target_path(const char* src, const char* dst, char* buf, size_t cap) {
   struct stat st;
@@ -351,6 +352,7 @@ static int cmd_hexdump(int argc, char** argv) {
   close(fd);
   return 0;
 }
+#endif
 
 static int cmd_pwd(int argc, char** argv) {
   (void)argc;
@@ -378,38 +380,55 @@ static int cmd_false(int argc, char** argv) {
 
 static int cmd_help(int argc, char** argv);
 
+/* A small vsh (VSH_SMALL, cmake FUSION_VSH_SMALL) lists the commands
+ * without their one-line help, and leaves out the file utilities beyond
+ * ls/cat/echo/mkdir/rmdir/rm, mounts, date and run (Linux programs). */
+#if VSH_SMALL
+#define HELP(text) ""
+#else
+#define HELP(text) text
+#endif
+
 static const struct {
   const char* name;
   vsh_cmd_fn fn;
   const char* help;
 } commands[] = {
-    {"help", cmd_help, "list commands and applications"},
-    {"ls", cmd_ls, "ls [-l] [PATH...]: list directories"},
-    {"cat", cmd_cat, "cat [FILE...]: print files (stdin without one)"},
-    {"echo", cmd_echo, "echo [-n] WORDS: print words"},
-    {"mkdir", cmd_mkdir, "mkdir [-p] DIR...: create directories"},
-    {"rmdir", cmd_rmdir, "rmdir DIR...: remove empty directories"},
-    {"rm", cmd_rm, "rm [-r] FILE...: remove files"},
-    {"mv", cmd_mv, "mv SRC DST: rename"},
-    {"cp", cmd_cp, "cp SRC DST: copy a file"},
-    {"mount", cmd_mount, "mount [-t TYPE [SOURCE] TARGET]: list or add mounts"},
-    {"umount", cmd_umount, "umount TARGET: detach a filesystem"},
-    {"ps", vsh_cmd_ps, "ps: tasks and threads"},
-    {"free", vsh_cmd_free, "free: memory use"},
-    {"info", vsh_cmd_info, "info: board, CPUs and memory"},
-    {"uptime", vsh_cmd_uptime, "uptime: time since boot"},
-    {"kill", vsh_cmd_kill, "kill [-SIG] PID: send a signal"},
-    {"sleep", vsh_cmd_sleep, "sleep SECONDS"},
-    {"date", vsh_cmd_date, "date: the realtime clock"},
-    {"dmesg", vsh_cmd_dmesg, "dmesg: the kernel log"},
-    {"hexdump", cmd_hexdump, "hexdump FILE: bytes in hex and ASCII"},
-    {"pwd", cmd_pwd, "pwd: the working directory"},
-    {"cd", cmd_cd, "cd [DIR]: change the working directory"},
-    {"exec", vsh_cmd_exec, "exec APP [ARGS]: run an application (flat build: vsh stays)"},
-    {"run", vsh_cmd_run, "run PATH [ARGS]: run a Linux executable (static ELF) and wait"},
-    {"true", cmd_true, "true: succeed"},
-    {"false", cmd_false, "false: fail"},
-    {"exit", vsh_cmd_exit, "exit [N]: leave vsh"},
+    {"help", cmd_help, HELP("list commands and applications")},
+    {"ls", cmd_ls, HELP("ls [-l] [PATH...]: list directories")},
+    {"cat", cmd_cat, HELP("cat [FILE...]: print files (stdin without one)")},
+    {"echo", cmd_echo, HELP("echo [-n] WORDS: print words")},
+    {"mkdir", cmd_mkdir, HELP("mkdir [-p] DIR...: create directories")},
+    {"rmdir", cmd_rmdir, HELP("rmdir DIR...: remove empty directories")},
+    {"rm", cmd_rm, HELP("rm [-r] FILE...: remove files")},
+#if !VSH_SMALL
+    {"mv", cmd_mv, HELP("mv SRC DST: rename")},
+    {"cp", cmd_cp, HELP("cp SRC DST: copy a file")},
+    {"mount", cmd_mount, HELP("mount [-t TYPE [SOURCE] TARGET]: list or add mounts")},
+    {"umount", cmd_umount, HELP("umount TARGET: detach a filesystem")},
+#endif
+    {"ps", vsh_cmd_ps, HELP("ps: tasks and threads")},
+    {"free", vsh_cmd_free, HELP("free: memory use")},
+    {"info", vsh_cmd_info, HELP("info: board, CPUs and memory")},
+    {"uptime", vsh_cmd_uptime, HELP("uptime: time since boot")},
+    {"kill", vsh_cmd_kill, HELP("kill [-SIG] PID: send a signal")},
+    {"sleep", vsh_cmd_sleep, HELP("sleep SECONDS")},
+#if !VSH_SMALL
+    {"date", vsh_cmd_date, HELP("date: the realtime clock")},
+#endif
+    {"dmesg", vsh_cmd_dmesg, HELP("dmesg: the kernel log")},
+#if !VSH_SMALL
+    {"hexdump", cmd_hexdump, HELP("hexdump FILE: bytes in hex and ASCII")},
+#endif
+    {"pwd", cmd_pwd, HELP("pwd: the working directory")},
+    {"cd", cmd_cd, HELP("cd [DIR]: change the working directory")},
+    {"exec", vsh_cmd_exec, HELP("exec APP [ARGS]: run an application (flat build: vsh stays)")},
+#if !VSH_SMALL
+    {"run", vsh_cmd_run, HELP("run PATH [ARGS]: run a Linux executable (static ELF) and wait")},
+#endif
+    {"true", cmd_true, HELP("true: succeed")},
+    {"false", cmd_false, HELP("false: fail")},
+    {"exit", vsh_cmd_exit, HELP("exit [N]: leave vsh")},
 };
 
 static int cmd_help(int argc, char** argv) {
