@@ -26,7 +26,7 @@ endif()
 
 add_library(vela_app_flags INTERFACE)
 target_compile_definitions(vela_app_flags INTERFACE VSH_HISTORY=${FUSION_VSH_HISTORY}
-  VSH_SMALL=$<BOOL:${FUSION_VSH_SMALL}>)
+  VSH_SMALL=$<BOOL:${FUSION_VSH_SMALL}> VSH_PROCFS=$<BOOL:${FUSION_PROCFS}>)
 target_compile_options(vela_app_flags INTERFACE
   -fno-pic -fno-pie -ffunction-sections -fdata-sections -g ${FUSION_OPT_FLAG}
   -fno-omit-frame-pointer -ftls-model=local-exec -Wall -Wextra -nostdinc

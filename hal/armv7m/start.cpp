@@ -5,7 +5,10 @@
 // No firmware hands this board a DTB: the board's .dts is compiled into the
 // image (fusion_builtin_dtb, cmake/kernel.cmake). The command line comes
 // from semihosting (SYS_GET_CMDLINE: QEMU's -kernel path and -append) and
-// is written into /chosen/bootargs of a RAM copy, as a boot loader would.
+// is written into /chosen/bootargs of a RAM copy, as a boot loader would:
+// in place, into the zero-filled property the build gives the board's DTB
+// (bootargs.dtsi, FUSION_BOOTARGS_BYTES long), so libfdt's read side is all
+// the image needs.
 // Neither costs static RAM: the copy sits just above the image (the kernel
 // reserves the DTB it is given), the command line is read into the top of
 // RAM, which nothing uses before the memory manager starts.
@@ -32,8 +35,7 @@ namespace {
 
 using namespace hal::arch;
 
-constexpr std::size_t kCmdlineMax = 512;
-constexpr std::size_t kDtbSlack = 64;  // new property header and name
+constexpr std::size_t kCmdlineMax = FUSION_BOOTARGS_BYTES;
 
 void set_exception_priorities() {
   mmio_write32(kVtor, reinterpret_cast<std::uint32_t>(armv7m_vectors));
@@ -70,14 +72,17 @@ const void* devicetree_with_bootargs() {
   const char* args = semihost_cmdline(cmdline, kCmdlineMax);
   if (!*args || fdt_check_header(fusion_builtin_dtb) != 0) return fusion_builtin_dtb;
   auto* copy = reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(__kernel_end) + 7) & ~7u);
-  const std::size_t size = fdt_totalsize(fusion_builtin_dtb) + __builtin_strlen(args) + kDtbSlack;
-  if (copy + size > cmdline || fdt_open_into(fusion_builtin_dtb, copy, size) != 0)
-    return fusion_builtin_dtb;
-  int chosen = fdt_path_offset(copy, "/chosen");
-  if (chosen < 0) chosen = fdt_add_subnode(copy, 0, "chosen");
-  if (chosen < 0 || fdt_setprop_string(copy, chosen, "bootargs", args) != 0)
-    return fusion_builtin_dtb;
-  fdt_pack(copy);  // totalsize back to what is used: that much gets reserved
+  const std::size_t size = fdt_totalsize(fusion_builtin_dtb);
+  if (copy + size > cmdline) return fusion_builtin_dtb;
+  __builtin_memcpy(copy, fusion_builtin_dtb, size);
+  const int chosen = fdt_path_offset(copy, "/chosen");
+  int room = 0;
+  auto* bootargs =
+      chosen < 0 ? nullptr : static_cast<char*>(fdt_getprop_w(copy, chosen, "bootargs", &room));
+  const std::size_t len = __builtin_strlen(args) + 1;
+  if (!bootargs || len > static_cast<std::size_t>(room)) return fusion_builtin_dtb;
+  __builtin_memcpy(bootargs, args, len);
+  __builtin_memset(bootargs + len, 0, room - len);  // the rest of the room stays NUL
   return copy;
 }
 

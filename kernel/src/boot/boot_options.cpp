@@ -75,9 +75,9 @@ void parse_boot_options(const char* bootargs) {
     const std::size_t value_len = eq < len ? len - eq - 1 : 0;
     if (word_is(word, eq, "fusion.test")) {
       g_options.test_mode = value_len == 0 || value[0] != '0';
-    } else if (word_is(word, eq, "fusion.ktest_fail")) {
+    } else if (FUSION_CONFIG_KTEST && word_is(word, eq, "fusion.ktest_fail")) {
       g_options.include_failing_tests = value_len == 0 || value[0] != '0';
-    } else if (word_is(word, eq, "fusion.ktest")) {
+    } else if (FUSION_CONFIG_KTEST && word_is(word, eq, "fusion.ktest")) {
       percent_decode(value, value_len, g_suite_buf, sizeof g_suite_buf);
       g_options.test_suite = g_suite_buf;
     } else if (word_is(word, eq, "fusion.mem")) {

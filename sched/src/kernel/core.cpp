@@ -93,7 +93,7 @@ Kick enqueue_locked(PerCpu* c, Thread* t) {
       k.resched = c;
     }
   }
-  if (cur_se && c->nr_migratable.load(std::memory_order_relaxed) > 0) {
+  if (kBalancing && cur_se && c->nr_migratable.load(std::memory_order_relaxed) > 0) {
     // More runnable work here than this CPU can run: wake an idle CPU so it
     // pulls (idle CPUs are tickless and would not notice otherwise).
     LoadSnapshot s;
@@ -204,7 +204,7 @@ void finish_switch(PerCpu* c) {
     prev->on_cpu.store(false, std::memory_order_release);
     if (dead) release_ref(prev);
   }
-  if (c->migrate_head) drain_migrations(c);
+  if (kBalancing && c->migrate_head) drain_migrations(c);
 }
 
 void schedule(PerCpu* c, bool yield) {
@@ -245,7 +245,7 @@ void schedule(PerCpu* c, bool yield) {
     update_load(c);
     program_timer_locked(c, now);
     // Still more to run than this CPU can: let an idle CPU come and pull.
-    if (c->nr_migratable.load(std::memory_order_relaxed) > 0 && !c->rq.empty()) {
+    if (kBalancing && c->nr_migratable.load(std::memory_order_relaxed) > 0 && !c->rq.empty()) {
       LoadSnapshot s;
       snapshot_load(&s);
       kick.idle = find_idle({s.cpus, s.n}, kAllCpus, static_cast<int>(c->index));
@@ -253,7 +253,7 @@ void schedule(PerCpu* c, bool yield) {
   }
   do_kick(kick);
   if (next == prev) {
-    if (c->migrate_head) drain_migrations(c);
+    if (kBalancing && c->migrate_head) drain_migrations(c);
     return;
   }
   c->context_switches.fetch_add(1, std::memory_order_relaxed);
@@ -273,7 +273,8 @@ bool wake_thread(Thread* t, WakeReason reason) {
     PerCpu* dst = src;
     // Only a thread entirely off its old CPU may move; a sched_lock holder
     // stays put.
-    if (!t->on_cpu.load(std::memory_order_acquire) && t->preempt_count == 0 && cpus_online() > 1) {
+    if (kBalancing && !t->on_cpu.load(std::memory_order_acquire) && t->preempt_count == 0 &&
+        cpus_online() > 1) {
       LoadSnapshot s;
       snapshot_load(&s);
       const int d =

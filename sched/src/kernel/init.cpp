@@ -132,7 +132,7 @@ void init_secondary_cpu(unsigned index) {
       work = !c->rq.empty();
     }
     // Nothing here: take a thread from an overloaded CPU.
-    if (!work && cpus_online() > 1 && detail::try_pull(c)) work = true;
+    if (detail::kBalancing && !work && cpus_online() > 1 && detail::try_pull(c)) work = true;
     if (work || c->need_resched.load(std::memory_order_relaxed)) {
       detail::schedule(c, false);
     } else {

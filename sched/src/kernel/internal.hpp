@@ -116,6 +116,11 @@ void program_timer_locked(PerCpu* c, std::uint64_t now_ns);
 // then hands queued-for-migration threads to their new CPUs.
 void finish_switch(PerCpu* c);
 void drain_migrations(PerCpu* c);
+// Migration and load balancing exist only in SMP builds: with one CPU a
+// thread's affinity always includes it (set_affinity refuses masks without
+// an online CPU), so nothing is ever queued for migration and there is no
+// CPU to pull from or kick; the balancer is then compiled out.
+inline constexpr bool kBalancing = FUSION_CONFIG_SMP;
 // Idle CPU: takes one runnable thread from the busiest CPU (affinity
 // permitting). True if something was pulled.
 bool try_pull(PerCpu* c);

@@ -311,7 +311,7 @@ klib::Result<void> set_affinity(Thread* t, CpuMask mask) {
     }
   }
   if (kick) detail::do_kick({kick, -1});
-  if (drain_here) {
+  if (detail::kBalancing && drain_here) {
     detail::IrqSave irq;
     detail::drain_migrations(this_cpu());
   }

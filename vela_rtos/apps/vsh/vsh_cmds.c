@@ -382,7 +382,8 @@ static int cmd_help(int argc, char** argv);
 
 /* A small vsh (VSH_SMALL, cmake FUSION_VSH_SMALL) lists the commands
  * without their one-line help, and leaves out the file utilities beyond
- * ls/cat/echo/mkdir/rmdir/rm, mounts, date and run (Linux programs). */
+ * ls/cat/echo/mkdir/rmdir/rm, mounts, date and run (Linux programs).
+ * uptime needs /proc (VSH_PROCFS, cmake FUSION_PROCFS). */
 #if VSH_SMALL
 #define HELP(text) ""
 #else
@@ -410,7 +411,9 @@ static const struct {
     {"ps", vsh_cmd_ps, HELP("ps: tasks and threads")},
     {"free", vsh_cmd_free, HELP("free: memory use")},
     {"info", vsh_cmd_info, HELP("info: board, CPUs and memory")},
+#if VSH_PROCFS /* it reads /proc/uptime */
     {"uptime", vsh_cmd_uptime, HELP("uptime: time since boot")},
+#endif
     {"kill", vsh_cmd_kill, HELP("kill [-SIG] PID: send a signal")},
     {"sleep", vsh_cmd_sleep, HELP("sleep SECONDS")},
 #if !VSH_SMALL
@@ -437,7 +440,9 @@ static int cmd_help(int argc, char** argv) {
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; ++i)
     vsh_printf("  %-8s %s\n", commands[i].name, commands[i].help);
   vsh_list_apps();
+#if !VSH_SMALL
   vsh_printf("Lines: CMD ; CMD, CMD && CMD, APP &, > FILE, >> FILE, < FILE, $?\n");
+#endif
   return 0;
 }
 

@@ -7,14 +7,17 @@ namespace klib {
 }
 
 // FUSION_ASSERT_TEXT=0 (a board short of flash) keeps every check but
-// drops the expression's text: file and line still name the assertion.
+// drops the expression's text and the file name: the line and the panic's
+// backtrace (the caller's address, tools/run symbolises it) name the check.
 #if defined(FUSION_ASSERT_TEXT) && !FUSION_ASSERT_TEXT
 #define FUSION_ASSERT_EXPR(cond) "-"
+#define FUSION_ASSERT_FILE "-"
 #else
 #define FUSION_ASSERT_EXPR(cond) #cond
+#define FUSION_ASSERT_FILE __FILE__
 #endif
 
-#define KASSERT(cond)                                                               \
-  do {                                                                              \
-    if (!(cond)) ::klib::assert_fail(FUSION_ASSERT_EXPR(cond), __FILE__, __LINE__); \
+#define KASSERT(cond)                                                                         \
+  do {                                                                                        \
+    if (!(cond)) ::klib::assert_fail(FUSION_ASSERT_EXPR(cond), FUSION_ASSERT_FILE, __LINE__); \
   } while (0)
