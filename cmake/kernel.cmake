@@ -234,7 +234,20 @@ if(FUSION_LTO)
   # Like string.cpp: the 64-bit atomics are libcalls GCC emits after LTO.
   set_source_files_properties(${_root}/hal/armv7m/atomic64.cpp TARGET_DIRECTORY fusion.elf
     PROPERTIES COMPILE_OPTIONS -fno-lto)
-  target_link_options(fusion.elf PRIVATE -flto -flto-partition=one ${FUSION_OPT_FLAG} -ffunction-sections -fdata-sections)
+  # One partition: the whole kernel optimised as one unit (a little smaller);
+  # the section flags keep --gc-sections working on LTO's output.
+  target_link_options(fusion.elf PRIVATE -flto -flto-partition=one ${FUSION_OPT_FLAG}
+    -ffunction-sections -fdata-sections)
+endif()
+# Size budgets (the mps2-an385-min preset: 64 KiB / 16 KiB): the link fails
+# when text + data or data + bss outgrows them (hal/armv7m/kernel.ld).
+set(FUSION_FLASH_BUDGET "" CACHE STRING "fail the link above this many bytes of text + data (armv7m)")
+set(FUSION_RAM_BUDGET "" CACHE STRING "fail the link above this many bytes of data + bss (armv7m)")
+if(FUSION_FLASH_BUDGET)
+  target_link_options(fusion.elf PRIVATE -Wl,--defsym=__flash_budget=${FUSION_FLASH_BUDGET})
+endif()
+if(FUSION_RAM_BUDGET)
+  target_link_options(fusion.elf PRIVATE -Wl,--defsym=__ram_budget=${FUSION_RAM_BUDGET})
 endif()
 set_target_properties(fusion.elf PROPERTIES LINK_DEPENDS ${_ld})
 

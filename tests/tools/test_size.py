@@ -93,6 +93,16 @@ def test_parse_map_reads_only_placed_input_sections():
     ]
 
 
+def test_parse_map_reads_sections_loaded_elsewhere():
+    """armv7m's .data runs in RAM and is loaded from flash: its output line
+    ends in "load address"; its input sections still count."""
+    text = ("\nLinker script and memory map\n\n"
+            ".data           0x20000000       0x20 load address 0x0000fd08\n"
+            " .data.g_x      0x20000000       0x20 mm/CMakeFiles/mm.dir/src/a.cpp.obj\n")
+    assert [(o, i, s) for o, i, _a, s, _f in size.parse_map(text)] == [
+        (".data", ".data.g_x", 0x20)]
+
+
 def test_parse_map_rejects_other_text():
     with pytest.raises(ValueError):
         size.parse_map("just some text\n")
@@ -111,6 +121,7 @@ def test_parse_map_rejects_other_text():
     ("/usr/lib/gcc-cross/riscv64-linux-gnu/12/libgcc.a(_ashldi3.o)", "libgcc"),
     ("/somewhere/linux_compat/syscalls.o", "linux_compat"),
     (None, "(padding)"),
+    ("/tmp/ccTi8ijJ.ltrans0.ltrans.o", "(lto: all modules)"),
 ])
 def test_module_of(obj, module):
     assert size.module_of(obj) == module

@@ -68,8 +68,16 @@ extern "C" int vela_console_getc() {
 // Linux image (fusion.image=linux) runs /bin/sh instead (linux_console.cpp).
 extern "C" int vela_console_run(const char* exec_command) {
   if (!fs::init_root() || !open_stdio()) return 1;
-  if (__builtin_strcmp(kernel::boot_options().image, "linux") == 0)
+  if (__builtin_strcmp(kernel::boot_options().image, "linux") == 0) {
+    // Without an MMU there is no Linux user space: say so here, and the
+    // Linux console (its 1 KiB command buffer included) stays out of the
+    // image, which matters on mps2-an385 (docs/footprint.md).
+    if constexpr (!FUSION_CONFIG_MMU) {
+      klib::printk("linux: this board has no MMU, so no Linux user space\n");
+      return 127;
+    }
     return vela_linux_console_run(exec_command);
+  }
   for (;;) {
     char dash_c[] = "-c";
     char* argv[] = {dash_c, const_cast<char*>(exec_command), nullptr};

@@ -385,60 +385,66 @@ static int cmd_help(int argc, char** argv);
  * ls/cat/echo/mkdir/rmdir/rm, mounts, date and run (Linux programs).
  * uptime needs /proc (VSH_PROCFS, cmake FUSION_PROCFS). */
 #if VSH_SMALL
-#define HELP(text) ""
+#define HELP(text)
 #else
-#define HELP(text) text
+#define HELP(text) , text
 #endif
 
 static const struct {
   const char* name;
   vsh_cmd_fn fn;
+#if !VSH_SMALL
   const char* help;
+#endif
 } commands[] = {
-    {"help", cmd_help, HELP("list commands and applications")},
-    {"ls", cmd_ls, HELP("ls [-l] [PATH...]: list directories")},
-    {"cat", cmd_cat, HELP("cat [FILE...]: print files (stdin without one)")},
-    {"echo", cmd_echo, HELP("echo [-n] WORDS: print words")},
-    {"mkdir", cmd_mkdir, HELP("mkdir [-p] DIR...: create directories")},
-    {"rmdir", cmd_rmdir, HELP("rmdir DIR...: remove empty directories")},
-    {"rm", cmd_rm, HELP("rm [-r] FILE...: remove files")},
+    {"help", cmd_help HELP("list commands and applications")},
+    {"ls", cmd_ls HELP("ls [-l] [PATH...]: list directories")},
+    {"cat", cmd_cat HELP("cat [FILE...]: print files (stdin without one)")},
+    {"echo", cmd_echo HELP("echo [-n] WORDS: print words")},
+    {"mkdir", cmd_mkdir HELP("mkdir [-p] DIR...: create directories")},
+    {"rmdir", cmd_rmdir HELP("rmdir DIR...: remove empty directories")},
+    {"rm", cmd_rm HELP("rm [-r] FILE...: remove files")},
 #if !VSH_SMALL
-    {"mv", cmd_mv, HELP("mv SRC DST: rename")},
-    {"cp", cmd_cp, HELP("cp SRC DST: copy a file")},
-    {"mount", cmd_mount, HELP("mount [-t TYPE [SOURCE] TARGET]: list or add mounts")},
-    {"umount", cmd_umount, HELP("umount TARGET: detach a filesystem")},
+    {"mv", cmd_mv HELP("mv SRC DST: rename")},
+    {"cp", cmd_cp HELP("cp SRC DST: copy a file")},
+    {"mount", cmd_mount HELP("mount [-t TYPE [SOURCE] TARGET]: list or add mounts")},
+    {"umount", cmd_umount HELP("umount TARGET: detach a filesystem")},
 #endif
-    {"ps", vsh_cmd_ps, HELP("ps: tasks and threads")},
-    {"free", vsh_cmd_free, HELP("free: memory use")},
-    {"info", vsh_cmd_info, HELP("info: board, CPUs and memory")},
+    {"ps", vsh_cmd_ps HELP("ps: tasks and threads")},
+    {"free", vsh_cmd_free HELP("free: memory use")},
+    {"info", vsh_cmd_info HELP("info: board, CPUs and memory")},
 #if VSH_PROCFS /* it reads /proc/uptime */
-    {"uptime", vsh_cmd_uptime, HELP("uptime: time since boot")},
+    {"uptime", vsh_cmd_uptime HELP("uptime: time since boot")},
 #endif
-    {"kill", vsh_cmd_kill, HELP("kill [-SIG] PID: send a signal")},
-    {"sleep", vsh_cmd_sleep, HELP("sleep SECONDS")},
+    {"kill", vsh_cmd_kill HELP("kill [-SIG] PID: send a signal")},
+    {"sleep", vsh_cmd_sleep HELP("sleep SECONDS")},
 #if !VSH_SMALL
-    {"date", vsh_cmd_date, HELP("date: the realtime clock")},
+    {"date", vsh_cmd_date HELP("date: the realtime clock")},
 #endif
-    {"dmesg", vsh_cmd_dmesg, HELP("dmesg: the kernel log")},
+    {"dmesg", vsh_cmd_dmesg HELP("dmesg: the kernel log")},
 #if !VSH_SMALL
-    {"hexdump", cmd_hexdump, HELP("hexdump FILE: bytes in hex and ASCII")},
+    {"hexdump", cmd_hexdump HELP("hexdump FILE: bytes in hex and ASCII")},
 #endif
-    {"pwd", cmd_pwd, HELP("pwd: the working directory")},
-    {"cd", cmd_cd, HELP("cd [DIR]: change the working directory")},
-    {"exec", vsh_cmd_exec, HELP("exec APP [ARGS]: run an application (flat build: vsh stays)")},
+    {"pwd", cmd_pwd HELP("pwd: the working directory")},
+    {"cd", cmd_cd HELP("cd [DIR]: change the working directory")},
+    {"exec", vsh_cmd_exec HELP("exec APP [ARGS]: run an application (flat build: vsh stays)")},
 #if !VSH_SMALL
-    {"run", vsh_cmd_run, HELP("run PATH [ARGS]: run a Linux executable (static ELF) and wait")},
+    {"run", vsh_cmd_run HELP("run PATH [ARGS]: run a Linux executable (static ELF) and wait")},
 #endif
-    {"true", cmd_true, HELP("true: succeed")},
-    {"false", cmd_false, HELP("false: fail")},
-    {"exit", vsh_cmd_exit, HELP("exit [N]: leave vsh")},
+    {"true", cmd_true HELP("true: succeed")},
+    {"false", cmd_false HELP("false: fail")},
+    {"exit", vsh_cmd_exit HELP("exit [N]: leave vsh")},
 };
 
 static int cmd_help(int argc, char** argv) {
   (void)argc, (void)argv;
   vsh_printf("Builtin commands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; ++i)
+#if VSH_SMALL
+    vsh_printf("  %s\n", commands[i].name);
+#else
     vsh_printf("  %-8s %s\n", commands[i].name, commands[i].help);
+#endif
   vsh_list_apps();
 #if !VSH_SMALL
   vsh_printf("Lines: CMD ; CMD, CMD && CMD, APP &, > FILE, >> FILE, < FILE, $?\n");
