@@ -8,7 +8,9 @@ set(FUSION_SMP OFF)  # one CPU: secondary start-up compiled out, one per-CPU slo
 # 16 KiB stack blocks (12 KiB usable above the MPU guard page) instead of
 # 32; KTEST and ostest pass with 4 KiB too. A preset may set its own.
 set(FUSION_STACK_ORDER 2 CACHE STRING "thread stack block, log2 pages")
-set(FUSION_TTY_BUFFER_SIZE 256)  # 2 x 4 KiB of terminal buffers would not fit 16 KiB of RAM
+# 2 x 4 KiB of terminal buffers would not fit 16 KiB of RAM (the minimal
+# preset turns it down further).
+set(FUSION_TTY_BUFFER_SIZE 256 CACHE STRING "console terminal input and edit buffers, bytes each")
 set(FUSION_BUILTIN_DTB ON)  # mps2-an385.dts is linked into the image
 set(FUSION_QEMU_SYSTEM qemu-system-arm)
 set(FUSION_QEMU_ARGS -M mps2-an385 -nographic -semihosting)
