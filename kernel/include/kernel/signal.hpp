@@ -69,6 +69,7 @@ struct SignalAction {
 struct AltStack {
   std::uintptr_t base = 0;
   std::size_t size = 0;
+  bool autodisarm = false;  // dropped while a handler runs (SS_AUTODISARM)
   bool contains(std::uintptr_t sp) const { return size && sp > base && sp - base <= size; }
 };
 

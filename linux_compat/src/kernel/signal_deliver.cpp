@@ -39,11 +39,25 @@ std::int32_t si_code(const kernel::SigInfo& info) {
   return 0;
 }
 
+// What sigaltstack reports: SS_DISABLE / SS_ONSTACK by the caller's sp,
+// plus SS_AUTODISARM as set.
 LinuxStack altstack_report(const kernel::AltStack& alt, std::uintptr_t sp) {
   LinuxStack s{};
   s.sp = alt.base;
   s.size = alt.size;
   s.flags = alt.size == 0 ? kSsDisable : alt.contains(sp) ? kSsOnStack : 0;
+  if (alt.autodisarm) s.flags |= static_cast<std::int32_t>(kSsAutoDisarm);
+  return s;
+}
+
+// What a signal frame's uc_stack holds (Linux __save_altstack): the stored
+// flags, not the position of sp, so sigreturn can set the stack up again.
+LinuxStack altstack_saved(const kernel::AltStack& alt) {
+  LinuxStack s{};
+  s.sp = alt.base;
+  s.size = alt.size;
+  s.flags = alt.size == 0 ? kSsDisable : 0;
+  if (alt.autodisarm) s.flags |= static_cast<std::int32_t>(kSsAutoDisarm);
   return s;
 }
 
@@ -81,6 +95,7 @@ long set_altstack(const LinuxStack* ss, LinuxStack* old, std::uintptr_t sp) {
   if (ss->size < arch_min_sigstack()) return err(klib::Error::NOMEM);
   alt.base = ss->sp;
   alt.size = ss->size;
+  alt.autodisarm = flags & kSsAutoDisarm;
   return 0;
 }
 
@@ -102,7 +117,7 @@ void deliver_signals(hal::TrapFrame* frame) {
     const kernel::AltStack& alt = self->signals.alt;
     if ((d.action.flags & kernel::kSaOnStack) && alt.size && !alt.contains(user_sp))
       p.sp = alt.base + alt.size;
-    p.uc_stack = altstack_report(alt, user_sp);
+    p.uc_stack = altstack_saved(alt);
     p.mask = sigset_from_core(restore);
 #if defined(__aarch64__)
     p.restorer = (d.action.raw_flags & kSaRestorer) ? d.action.restorer : lp->sigreturn_code;
@@ -117,6 +132,9 @@ void deliver_signals(hal::TrapFrame* frame) {
           static_cast<unsigned long>(p.sp));
       kernel::user_exit_signalled(kSigSegv);
     }
+    // SS_AUTODISARM: the handler may itself sigaltstack or longjmp away;
+    // its sigreturn sets the stack up again from uc_stack.
+    if (self->signals.alt.autodisarm) self->signals.alt = kernel::AltStack{};
   }
   if (self->signals.restore_mask) {  // the wait ended without a handler
     self->signals.restore_mask = false;
