@@ -3,7 +3,7 @@
  * faccessat(2), statx, dup/dup3, pipe2, umask, fchmod(at), fchown(at),
  * utimensat, ftruncate, fsync, pwrite64, lseek, ppoll, pselect6, prlimit64,
  * sysinfo, getrusage, times, clock_getres, sched_getaffinity, process
- * groups, statfs/fstatfs and ioctl on a non-terminal, with their EFAULT,
+ * groups, statfs/fstatfs, sendfile and ioctl on a non-terminal, with their EFAULT,
  * EBADF and EINVAL paths. Works in a fresh directory under /tmp. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -238,6 +238,24 @@ static void test_descriptors(void) {
   CHECK_ERR(syscall(SYS_dup3, 999, 101, 0), EBADF);
   CHECK_ERR(syscall(SYS_pwrite64, p[1], "x", 1, 0), ESPIPE);
   CHECK_ERR(syscall(SYS_fsync, p[1]), EINVAL);
+
+  /* sendfile from a file into the pipe: with an offset pointer the file's
+   * position stays; without, it moves. */
+  int src = open(DIR_ "/sendfile", O_CREAT | O_RDWR | O_TRUNC, 0644);
+  CHECK(src >= 0 && write(src, "abcdef", 6) == 6);
+  off_t off = 2;
+  CHECK(syscall(SYS_sendfile, p[1], src, &off, 3) == 3 && off == 5);
+  CHECK(lseek(src, 0, SEEK_CUR) == 6);
+  lseek(src, 4, SEEK_SET);
+  CHECK(syscall(SYS_sendfile, p[1], src, NULL, 100) == 2 && lseek(src, 0, SEEK_CUR) == 6);
+  char sent[8] = {0};
+  CHECK(read(p[0], sent, sizeof sent) == 5 && memcmp(sent, "cdeef", 5) == 0);
+  CHECK_ERR(syscall(SYS_sendfile, p[1], src, KERNEL_ADDRESS, 1), EFAULT);
+  CHECK_ERR(syscall(SYS_sendfile, p[0], src, NULL, 1), EBADF); /* read end */
+  CHECK_ERR(syscall(SYS_sendfile, p[1], 999, NULL, 1), EBADF);
+  off = -1;
+  CHECK_ERR(syscall(SYS_sendfile, p[1], src, &off, 1), EINVAL);
+  close(src);
 
   /* ppoll: nothing to read yet, then a byte through the dup'ed end */
   struct pollfd pfd = {p[0], POLLIN, 0};

@@ -91,6 +91,8 @@ Handler lookup(std::uint64_t nr) {
       return sys_pread64;
     case 68:
       return sys_pwrite64;
+    case 71:
+      return sys_sendfile;
     case 72:
       return sys_pselect6;
     case 73:

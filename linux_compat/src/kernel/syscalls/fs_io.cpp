@@ -1,4 +1,4 @@
-// Descriptors and file I/O beyond read/write: dup, dup3, pipe2, pwrite64,
+// Descriptors and file I/O beyond read/write: dup, dup3, pipe2, pwrite64, sendfile,
 // ftruncate, fsync/fdatasync, statx, ppoll, pselect6, and the filesystem
 // calls statfs/fstatfs, mount and umount2 (over the VFS mount table).
 #include <fs/mount.hpp>
@@ -208,6 +208,48 @@ long sys_pwrite64(const Args& a) {
   const std::size_t step = n < kBounce ? n : kBounce;
   if (!mm::copy_from_user(b.p, a.a[1], step).ok()) return err(Error::FAULT);
   return ret(fs::file_pwrite(ref.f, b.p, step, static_cast<std::uint64_t>(off)));
+}
+
+// sendfile(out, in, offset*, count): through a kernel buffer, at most one
+// bounce buffer per call (a short count, which callers loop on). With an
+// offset pointer the input's own position is left alone.
+long sys_sendfile(const Args& a) {
+  FileRef out, in;
+  if (auto r = get_file(static_cast<int>(a.a[0]), &out); !r.ok()) return ret(r);
+  if (auto r = get_file(static_cast<int>(a.a[1]), &in); !r.ok()) return ret(r);
+  if (!in.f->readable() || !out.f->writable()) return err(Error::BADF);
+  if (out.f->flags & fs::oflag::APPEND) return err(Error::INVAL);
+  std::int64_t off = 0;
+  if (a.a[2]) {
+    if (!mm::get_user(&off, a.a[2]).ok()) return err(Error::FAULT);
+    if (off < 0) return err(Error::INVAL);
+    if (!in.f->fops->seekable) return err(Error::SPIPE);
+  }
+  const std::size_t count = a.a[3] < kBounce ? a.a[3] : kBounce;
+  if (count == 0) return 0;
+  Bounce b;
+  if (!b.p) return err(Error::NOMEM);
+  auto got = a.a[2] ? fs::file_pread(in.f, b.p, count, static_cast<std::uint64_t>(off))
+                    : fs::file_read(in.f, b.p, count);
+  if (!got.ok()) return fail(got);
+  std::size_t done = 0;
+  while (done < *got) {
+    auto put = fs::file_write(out.f, b.p + done, *got - done);
+    if (!put.ok()) {
+      if (done == 0) return fail(put);
+      break;
+    }
+    if (*put == 0) break;
+    done += *put;
+  }
+  // What was read but not written goes back: the input moves by `done`.
+  if (!a.a[2] && done < *got)
+    (void)fs::file_lseek(in.f, -static_cast<std::int64_t>(*got - done), fs::whence::CUR);
+  if (a.a[2]) {
+    off += static_cast<std::int64_t>(done);
+    if (!mm::put_user(a.a[2], off).ok()) return err(Error::FAULT);
+  }
+  return static_cast<long>(done);
 }
 
 long sys_ftruncate(const Args& a) {

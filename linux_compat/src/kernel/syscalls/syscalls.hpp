@@ -54,6 +54,7 @@ long sys_dup(const Args&);
 long sys_dup3(const Args&);
 long sys_pipe2(const Args&);
 long sys_pwrite64(const Args&);
+long sys_sendfile(const Args&);
 long sys_ftruncate(const Args&);
 long sys_fsync(const Args&);
 inline long sys_fdatasync(const Args& a) { return sys_fsync(a); }
