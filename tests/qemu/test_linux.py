@@ -54,6 +54,17 @@ def test_fork_vfork_and_copy_on_write(board, smp):
     assert "KERNEL" not in r.output, r
 
 
+@pytest.mark.parametrize("smp", [1, 4])
+def test_threads_and_futexes(board, smp):
+    """threads.c: raw clone threads and pthreads count under a futex lock
+    and are joined through CHILD_CLEARTID; futex error paths, requeue,
+    bitsets; exit_group ends a thread-filled process with its status."""
+    r = vsh(board, "run /bin/linux/threads; echo st=$?", smp)
+    passed(r, "threads")
+    assert re.search(r"^st=0\r?$", r.output, re.M), r
+    assert "KERNEL" not in r.output, r
+
+
 def test_loader_auxv_and_static_pie(board):
     """auxv: what the loader hands over; auxv-pie, where the toolchain builds
     static-PIE (aarch64), the same from an ET_DYN image at its load bias."""

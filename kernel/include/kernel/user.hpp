@@ -24,8 +24,9 @@ struct UserCloneState {
   hal::TrapFrame frame;
   hal::FpState fp;
   std::uintptr_t tls = 0;
-  // Runs in the child once its address space is attached, just before user
-  // mode (CLONE_CHILD_SETTID writes the child's memory).
+  // Runs in the child once its address space is attached, before anything
+  // else can fail (CLONE_CHILD_SETTID writes the child's memory; the creator
+  // may wait for it).
   void (*before_enter)(void*) = nullptr;
   void* before_enter_arg = nullptr;
 };

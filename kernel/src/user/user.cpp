@@ -109,15 +109,16 @@ void user_start_clone(const UserCloneState& state) {
   ProcessThread* self = current_thread();
   Process* p = current_process();
   if (!self || !p->address_space) user_exit_signalled(kSigSegv);
+  sched::Thread* t = sched::current();
+  hal::context_attach_user(&t->ctx, p->address_space->table());
+  // Before anything can fail: the creator may be waiting for it.
+  if (state.before_enter) state.before_enter(state.before_enter_arg);
   void* fp = mm::kzalloc(sizeof(hal::FpState));
   if (!fp) user_exit(127, true);
   self->user_fp = new (fp) hal::FpState();
-  sched::Thread* t = sched::current();
   hal::context_attach_current(&t->ctx, state.tls, self->user_fp);
   *self->user_fp = state.fp;
   hal::context_fp_write(self->user_fp);
-  hal::context_attach_user(&t->ctx, p->address_space->table());
-  if (state.before_enter) state.before_enter(state.before_enter_arg);
   alignas(16) hal::TrapFrame frame = state.frame;
   hal::trap_frame_set_tls(frame, state.tls);
   hal::enter_user_frame(frame);

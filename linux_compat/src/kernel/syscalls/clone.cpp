@@ -64,12 +64,30 @@ struct CloneRequest {
   std::uintptr_t child_tid = 0;
 };
 
+// The creator of a thread waits until the child has written the tids: a
+// parent_tid written by the creator could land after a short-lived thread
+// already cleared it (CLONE_CHILD_CLEARTID on the same word, as glibc
+// uses), and pthread_join would then wait forever.
+struct Started {
+  sched::WaitQueue wq;
+  std::atomic<bool> done{false};
+  std::atomic<int> refs{2};
+};
+
+void started_put(Started* s) {
+  if (s->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    s->~Started();
+    mm::kfree(s);
+  }
+}
+
 // What the new thread starts from (freed by the child once copied).
 struct ChildStart {
   kernel::UserCloneState state;
   std::uint64_t flags;
   std::uintptr_t parent_tid;
   std::uintptr_t child_tid;
+  Started* started;  // nullptr: nobody waits
 };
 
 klib::Result<void> validate(const CloneRequest& r) {
@@ -92,10 +110,15 @@ void write_tids(void* arg) {
   const auto* cs = static_cast<const ChildStart*>(arg);
   const std::uint32_t tid = static_cast<std::uint32_t>(kernel::current_thread()->tid);
   if (cs->flags & kCloneChildSettid) (void)mm::put_user(cs->child_tid, tid);
-  // Threads share the parent's memory: the parent's copy may land after
-  // the child has started using it, so the child writes it too.
+  // Threads share the parent's memory: the child writes parent_tid itself
+  // (Started explains why the creator must not).
   if ((cs->flags & kCloneParentSettid) && (cs->flags & kCloneVm))
     (void)mm::put_user(cs->parent_tid, tid);
+  if (Started* s = cs->started) {
+    s->done.store(true, std::memory_order_release);
+    s->wq.wake_all();
+    started_put(s);
+  }
 }
 
 void child_main(void* arg) {
@@ -179,6 +202,23 @@ long do_clone(const CloneRequest& r, hal::TrapFrame* frame) {
   cs->flags = r.flags;
   cs->parent_tid = r.parent_tid;
   cs->child_tid = r.child_tid;
+  cs->started = nullptr;
+  const bool child_writes_ptid = (r.flags & kCloneParentSettid) && (r.flags & kCloneVm);
+  if (child_writes_ptid) {
+    void* mem = mm::kmalloc(sizeof(Started));
+    if (!mem) {
+      mm::kfree(cs);
+      return err(Error::NOMEM);
+    }
+    cs->started = new (mem) Started();
+  }
+  Started* started = cs->started;
+  auto drop_started = [&] {
+    if (started) {
+      started->~Started();
+      mm::kfree(started);
+    }
+  };
 
   kernel::Process* p = self;
   VforkDone* vfork = nullptr;
@@ -186,6 +226,7 @@ long do_clone(const CloneRequest& r, hal::TrapFrame* frame) {
     auto created = new_process(r);
     if (!created.ok()) {
       mm::kfree(cs);
+      drop_started();
       return fail(created);
     }
     p = *created;
@@ -193,6 +234,7 @@ long do_clone(const CloneRequest& r, hal::TrapFrame* frame) {
       void* mem = mm::kmalloc(sizeof(VforkDone));
       if (!mem) {
         mm::kfree(cs);
+        drop_started();
         kernel::process_abandon(p);
         return err(Error::NOMEM);
       }
@@ -212,6 +254,7 @@ long do_clone(const CloneRequest& r, hal::TrapFrame* frame) {
   auto t = kernel::thread_spawn(p, params, child_main, cs);
   if (!t.ok()) {
     mm::kfree(cs);
+    drop_started();
     p->user_threads.fetch_sub(1);
     if (!thread) {
       if (vfork) {
@@ -224,7 +267,12 @@ long do_clone(const CloneRequest& r, hal::TrapFrame* frame) {
   }
   const int tid = (*t)->tid;
   kernel::thread_put(*t);
-  if (r.flags & kCloneParentSettid) (void)mm::put_user(r.parent_tid, std::uint32_t(tid));
+  if (started) {
+    (void)started->wq.wait_until([&] { return started->done.load(std::memory_order_acquire); });
+    started_put(started);
+  } else if (r.flags & kCloneParentSettid) {
+    (void)mm::put_user(r.parent_tid, std::uint32_t(tid));
+  }
   if (vfork) {
     // Not interruptible, as Linux (only fatal signals end the wait there).
     (void)vfork->wq.wait_until([&] { return vfork_finished(vfork); });
