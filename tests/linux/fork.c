@@ -204,24 +204,24 @@ static void test_bad_arguments(void) {
   CHECK_ERR(waitpid(1 << 20, NULL, 0), ECHILD);
   uint64_t args[11] = {0};
   errno = 0;
-  long r = syscall(435, args, 8); /* clone3: too small */
+  long r = syscall(SYS_clone3, args, 8); /* clone3: too small */
   if (r == -1 && errno == ENOSYS) {
     printf("clone3: not implemented by this qemu-user, skipped\n");
     return;
   }
   CHECK(r == -1 && errno == EINVAL);
-  CHECK_ERR(syscall(435, NULL, 64), EFAULT);
-  CHECK_ERR(syscall(435, KERNEL_ADDRESS, 64), EFAULT);
-  CHECK_ERR(syscall(435, args, 8192), E2BIG);
+  CHECK_ERR(syscall(SYS_clone3, NULL, 64), EFAULT);
+  CHECK_ERR(syscall(SYS_clone3, KERNEL_ADDRESS, 64), EFAULT);
+  CHECK_ERR(syscall(SYS_clone3, args, 8192), E2BIG);
   args[0] = CLONE_SIGHAND; /* without CLONE_VM */
-  CHECK_ERR(syscall(435, args, 64), EINVAL);
+  CHECK_ERR(syscall(SYS_clone3, args, 64), EINVAL);
   args[0] = 0;
   args[5] = 0x10000; /* a stack without a size */
-  CHECK_ERR(syscall(435, args, 64), EINVAL);
+  CHECK_ERR(syscall(SYS_clone3, args, 64), EINVAL);
   /* clone3 as fork: SIGCHLD in its own field. */
   memset(args, 0, sizeof args);
   args[4] = SIGCHLD;
-  pid_t pid = syscall(435, args, 64);
+  pid_t pid = syscall(SYS_clone3, args, 64);
   if (pid == 0) _exit(17);
   CHECK(pid > 0 && exit_code_of(pid) == 17);
 }

@@ -48,7 +48,7 @@ constexpr std::uint64_t kCloneChildSettid = 0x1000000;
 constexpr std::uint64_t kCloneIo = 0x80000000;
 constexpr int kLinuxSigMax = 64;  // exit signals 1..64 (0: none)
 // What Fusion implements. Others (CLONE_PIDFD, CLONE_PARENT, the namespace
-// flags, CLONE_SETTLS-less sharing of FS/FILES/SIGHAND between processes)
+// flags, sharing FS/FILES/SIGHAND without CLONE_THREAD)
 // are EINVAL: see docs/linux-syscall-coverage.md.
 constexpr std::uint64_t kSupported = kCloneVm | kCloneFs | kCloneFiles | kCloneSighand |
                                      kClonePtrace | kCloneVfork | kCloneThread | kCloneSysvsem |
