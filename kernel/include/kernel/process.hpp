@@ -112,6 +112,9 @@ struct Process {
   bool (*on_last_thread_exit)(Process*) = nullptr;
   ProcessThread* main_thread = nullptr;
   bool group_exiting = false;  // exit() called: exit_status is fixed
+  // Sent to the parent when this process exits (Linux clone's exit signal,
+  // SIGCHLD for fork); 0: none.
+  int parent_exit_signal = 0;
   bool autoreap = false;       // orphaned: freed on exit instead of becoming a zombie
   std::atomic<int> refs{1};    // unreaped + one per thread record
 

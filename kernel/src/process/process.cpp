@@ -3,6 +3,7 @@
 #include <fs/fdtable.hpp>
 #include <fs/init.hpp>
 #include <fs/platform.hpp>
+#include <kernel/signal.hpp>
 #include <klib/assert.hpp>
 #include <mm/heap.hpp>
 #include <sched/sched.hpp>
@@ -126,6 +127,13 @@ void process_exit(Process* p) {
   while (Process* z = orphan_zombies) {
     orphan_zombies = z->parent;
     process_put(z);
+  }
+  if (wake && p->parent_exit_signal && wake->pid != kKernelPid) {
+    SigInfo info;
+    info.signo = p->parent_exit_signal;
+    info.code = SigCode::Kernel;
+    info.sender = p->pid;
+    (void)signal_send_process(wake->pid, info);  // SIGCHLD; gone or ignoring: fine
   }
   if (wake) {
     wake->child_waiters.wake_all();

@@ -230,6 +230,7 @@ long do_clone(const CloneRequest& r, hal::TrapFrame* frame) {
       return fail(created);
     }
     p = *created;
+    p->parent_exit_signal = r.exit_signal;
     if (r.flags & kCloneVfork) {
       void* mem = mm::kmalloc(sizeof(VforkDone));
       if (!mem) {
