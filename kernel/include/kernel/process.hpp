@@ -115,8 +115,8 @@ struct Process {
   // Sent to the parent when this process exits (Linux clone's exit signal,
   // SIGCHLD for fork); 0: none.
   int parent_exit_signal = 0;
-  bool autoreap = false;       // orphaned: freed on exit instead of becoming a zombie
-  std::atomic<int> refs{1};    // unreaped + one per thread record
+  bool autoreap = false;     // orphaned: freed on exit instead of becoming a zombie
+  std::atomic<int> refs{1};  // unreaped + one per thread record
 
   klib::ListNode all_link;  // global registry
 };
