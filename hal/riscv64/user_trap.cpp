@@ -93,8 +93,8 @@ void enter_user_frame(const TrapFrame& from) {
   // User mode, interrupts on after sret, SUM off; FS as this thread has it.
   constexpr std::uint64_t kFs = 0x6000;
   std::uint64_t s = FUSION_CSR_READ(sstatus);
-  frame.sstatus = (s & ~(riscv::kSstatusSpp | riscv::kSstatusSum | riscv::kSstatusSie)) |
-                  riscv::kSstatusSpie;
+  frame.sstatus =
+      (s & ~(riscv::kSstatusSpp | riscv::kSstatusSum | riscv::kSstatusSie)) | riscv::kSstatusSpie;
   frame.sstatus = (frame.sstatus & ~kFs) | (s & kFs);
   riscv_enter_user(&frame);
 }

@@ -60,7 +60,7 @@ klib::Result<fs::Vnode*> at_vnode(int dirfd, std::uintptr_t upath, int flags, bo
     return fs::vnode_get(ref.f->vnode);
   }
   TRY(at_context(dirfd, ap->path.p, &ap->at));
-  return fs::resolve(ap->at.ctx, ap->path.p, follow ? fs::kFollow : 0);
+  return fs::resolve(ap->at.ctx, ap->path.p, follow ? unsigned{fs::kFollow} : 0u);
 }
 
 struct VnodeHold {
