@@ -41,8 +41,12 @@ def test_files_program_passes_under_qemu_user(board):
     # terminal ioctl checks run against Linux too.
     master, slave = pty.openpty()
     with tempfile.TemporaryDirectory() as tmp:
+        # The binary is opened before the mount: the build tree itself may
+        # live under /tmp (a clone in /tmp), which the new tmpfs hides.
         p = subprocess.Popen(["unshare", "-m", "sh", "-c",
-                              f"mount -t tmpfs none /tmp && exec {qemu} {binary}"],
+                              f"exec 3<'{binary}' && mount -t tmpfs none /tmp && "
+                              f"cat <&3 >/tmp/files && exec 3<&- && chmod +x /tmp/files && "
+                              f"exec {qemu} /tmp/files"],
                              stdin=slave, stdout=slave, stderr=slave, cwd=tmp)
         os.close(slave)
         out = b""
