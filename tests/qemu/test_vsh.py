@@ -1,10 +1,14 @@
 """vsh, the Vela shell, on every board: the issue's acceptance command line,
 redirections, `&&` short-circuit, and the interactive prompt with line
-editing (backspace, Ctrl-U, Ctrl-C) and history (Up/Down arrows)."""
+editing (backspace, Ctrl-U, Ctrl-C) and history (Up/Down arrows), and the
+wall clock from the board's RTC."""
 
+import datetime
 import re
 
-from conftest import VSH_PROMPT, board_cpus, load_run_module, run, type_line
+import pytest
+
+from conftest import VSH_PROMPT, board_cpus, board_drivers, load_run_module, run, type_line
 
 ACCEPTANCE = "mkdir /tmp/a && echo hi > /tmp/a/f && cat /tmp/a/f && ls /proc && ps"
 UP, DOWN = "\x1b[A", "\x1b[B"
@@ -113,3 +117,19 @@ def test_info_reports_board_cpus_and_memory_from_vsh(board):
     assert q["board"] in r.output, r
     assert f"CPUs: {n} online of {n}" in r.output, r
     assert ("Memory: " if small else "Memory: 256 MiB") in r.output, r
+
+
+def test_wall_clock_comes_from_the_rtc(board):
+    """CLOCK_REALTIME is set from the board's RTC at boot (QEMU gives it the
+    host's time): `date` shows today's date, give or take a day for a run
+    across midnight or a timezone edge."""
+    rtc = [d for d in board_drivers(board) if d.endswith("_rtc")]
+    if not rtc:
+        pytest.skip(f"{board} has no RTC driver: its clock counts from the epoch at boot")
+    r = vela(board, "--exec", "date")
+    assert r.returncode == 0, r
+    assert re.search(r"^rtc: \w+: \d+ s since the epoch\r?$", r.output, re.M), r
+    m = re.search(r"^(\d{4})-(\d\d)-(\d\d) \d\d:\d\d:\d\d UTC\r?$", r.output, re.M)
+    assert m, r
+    shown = datetime.date(*map(int, m.groups()))
+    assert abs((shown - datetime.datetime.utcnow().date()).days) <= 1, r

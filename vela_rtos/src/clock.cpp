@@ -1,5 +1,5 @@
 // Vela clocks and sleeping: CLOCK_MONOTONIC/BOOTTIME from the scheduler's
-// uptime, CLOCK_REALTIME = a settable offset + uptime; nanosleep and
+// uptime, CLOCK_REALTIME = the scheduler's wall clock (RTC at boot, settable); nanosleep and
 // clock_nanosleep (relative or TIMER_ABSTIME, EINTR with the time left),
 // usleep, sleep, gettimeofday, the NuttX system tick.
 #include "signal_internal.hpp"
@@ -7,16 +7,12 @@
 namespace vela {
 namespace {
 
-std::atomic<std::int64_t> g_realtime_offset{0};  // realtime - uptime, ns
-
 bool known_clock(vsig::clockid_t c) {
   return c == vsig::kClockRealtime || c == vsig::kClockMonotonic || c == vsig::kClockBoottime;
 }
 
 std::uint64_t now_on(vsig::clockid_t c) {
-  const std::uint64_t up = sched::uptime_ns();
-  if (c != vsig::kClockRealtime) return up;
-  return up + static_cast<std::uint64_t>(g_realtime_offset.load(std::memory_order_relaxed));
+  return c == vsig::kClockRealtime ? sched::realtime_ns() : sched::uptime_ns();
 }
 
 // Sleeps `ns`; 0 when it elapsed, else the error (INTR after the handlers
@@ -37,7 +33,7 @@ Error sleep_for(std::uint64_t ns, std::uint64_t* left) {
 }  // namespace
 
 std::uint64_t realtime_offset_ns() {
-  return static_cast<std::uint64_t>(g_realtime_offset.load(std::memory_order_relaxed));
+  return static_cast<std::uint64_t>(sched::realtime_offset_ns());
 }
 
 bool valid_timespec(const vsig::timespec* ts) {
@@ -57,9 +53,7 @@ VELA_API(int, clock_gettime, vsig::clockid_t clock, vsig::timespec* tp) {
 VELA_API(int, clock_settime, vsig::clockid_t clock, const vsig::timespec* tp) {
   if (!valid_timespec(tp)) return fail(Error::INVAL);
   if (clock != vsig::kClockRealtime) return fail(known_clock(clock) ? Error::PERM : Error::INVAL);
-  g_realtime_offset.store(
-      static_cast<std::int64_t>(ts_to_ns(*tp)) - static_cast<std::int64_t>(sched::uptime_ns()),
-      std::memory_order_relaxed);
+  sched::set_realtime_ns(ts_to_ns(*tp));
   return 0;
 }
 

@@ -103,6 +103,12 @@ void preempt_point();
 
 // --- time and statistics ----------------------------------------------------
 std::uint64_t uptime_ns();
+// The one wall clock both personalities read (CLOCK_REALTIME): uptime plus
+// an offset that an RTC driver sets at boot and clock_settime moves. Without
+// an RTC it counts from the epoch at boot.
+std::uint64_t realtime_ns();
+std::int64_t realtime_offset_ns();
+void set_realtime_ns(std::uint64_t now_ns);
 std::uint64_t ns_to_ticks(std::uint64_t ns);  // rounded up
 std::uint64_t ticks_to_ns(std::uint64_t ticks);
 

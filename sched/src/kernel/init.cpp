@@ -6,6 +6,7 @@
 #include <sched/sched.hpp>
 #include <sched/time.hpp>
 
+#include <atomic>
 #include <new>
 
 #include "internal.hpp"
@@ -50,6 +51,20 @@ std::uint64_t uptime_ns() {
   if (!g_freq_hz) return 0;
   return sched::ticks_to_ns(hal::timer_ticks() - g_boot_ticks, g_freq_hz);
 }
+namespace {
+std::atomic<std::int64_t> g_realtime_offset{0};  // realtime - uptime, ns
+}  // namespace
+
+std::int64_t realtime_offset_ns() { return g_realtime_offset.load(std::memory_order_relaxed); }
+std::uint64_t realtime_ns() {
+  return uptime_ns() + static_cast<std::uint64_t>(realtime_offset_ns());
+}
+void set_realtime_ns(std::uint64_t now_ns) {
+  g_realtime_offset.store(
+      static_cast<std::int64_t>(now_ns) - static_cast<std::int64_t>(uptime_ns()),
+      std::memory_order_relaxed);
+}
+
 std::uint64_t ticks_to_ns(std::uint64_t ticks) {
   return g_freq_hz ? sched::ticks_to_ns(ticks, g_freq_hz) : 0;
 }

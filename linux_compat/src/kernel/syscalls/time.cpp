@@ -1,5 +1,6 @@
-// Clocks and sleeping over the scheduler's monotonic time. There is no
-// wall-clock source yet (no RTC driver): CLOCK_REALTIME counts from the
+// Clocks and sleeping over the scheduler's monotonic time. CLOCK_REALTIME
+// is the scheduler's wall clock, shared with the Vela personality: set from
+// the board's RTC at boot (hal/drivers/*_rtc.cpp), else counting from the
 // epoch at boot, like a machine whose clock was never set.
 #include <hal/timer.hpp>
 #include <kernel/signal.hpp>
@@ -29,9 +30,10 @@ Timespec to_timespec(std::uint64_t ns) {
 klib::Result<std::uint64_t> clock_ns(std::uint64_t id) {
   switch (id) {
     case 0:
+    case 5:
+      return sched::realtime_ns();
     case 1:
     case 4:
-    case 5:
     case 6:
     case 7:
       return sched::uptime_ns();
@@ -63,7 +65,7 @@ long sys_clock_getres(const Args& a) {
 }
 
 long sys_gettimeofday(const Args& a) {
-  const Timespec ts = to_timespec(sched::uptime_ns());
+  const Timespec ts = to_timespec(sched::realtime_ns());
   const std::int64_t tv[2] = {ts.sec, ts.nsec / 1000};
   if (a.a[0] && !mm::copy_to_user(a.a[0], tv, sizeof tv).ok()) return err(Error::FAULT);
   if (a.a[1]) {
