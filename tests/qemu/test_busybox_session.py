@@ -16,6 +16,7 @@ import tempfile
 
 import pytest
 
+from conftest import type_line
 from test_busybox import BUSYBOX, fusion, need_busybox, program_output
 
 # Machine-independent: everything printed depends only on the script.
@@ -115,3 +116,20 @@ def test_machine_applets_give_plausible_values(board):
     assert "tmpfs on /tmp type tmpfs" in s["mount"], r
     assert re.search(r"^tmpfs\s+\d+\s+\d+\s+\d+\s+\d+%\s+/tmp$", s["df"], re.M), r
     assert re.search(r"^Mem:\s+\d+\s+\d+\s+\d+", s["free"], re.M), r
+
+
+def test_ctrl_c_stops_sleep_at_the_busybox_prompt(board, console):
+    """Interactive: the console's ^C (the tty's ISIG) sends SIGINT to the
+    foreground job, so `sleep 100` ends and the prompt comes back; a
+    pipeline's exit status after it shows the shell itself survived."""
+    need_busybox(board)
+    child = console(board, "--image", "linux")
+    child.expect(r"/ # ")
+    type_line(child, "sleep 100")
+    child.expect_exact("sleep 100")  # echoed: the command is running
+    child.send("\x03")
+    child.expect(r"/ # ")  # BOOT_TIMEOUT bounds it, far below 100 s
+    type_line(child, "echo after-$?; echo x | grep -c x")
+    child.expect(r"after-130\r+\n")  # 128 + SIGINT
+    child.expect(r"1\r+\n")  # grep -c, after the line above
+    child.expect(r"/ # ")
