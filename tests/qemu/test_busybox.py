@@ -78,24 +78,29 @@ def host(setup, command):
     qemu = shutil.which("qemu-aarch64")
     if not qemu:
         pytest.skip("no qemu-aarch64 (qemu-user) on this host")
-    master, slave = pty.openpty()
     with tempfile.TemporaryDirectory() as d:
         if setup:
             subprocess.run([qemu, BUSYBOX, "sh", "-c", setup], cwd=d, check=True, timeout=60)
-        p = subprocess.Popen([qemu, BUSYBOX, *shlex.split(command)], cwd=d,
-                             stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
-        os.close(slave)
-        out = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the last writer closed the terminal
-                break
-            if not chunk:
-                break
-            out += chunk
-        status = p.wait(timeout=60)
-        os.close(master)
+        return run_on_a_terminal([qemu, BUSYBOX, *shlex.split(command)], d)
+
+
+def run_on_a_terminal(argv, cwd, timeout=60):
+    """Status and output of ARGV in CWD with a pseudo-terminal as stdout and
+    stderr, like the Fusion console."""
+    master, slave = pty.openpty()
+    p = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the last writer closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    status = p.wait(timeout=timeout)
+    os.close(master)
     return status, out.decode(errors="replace").replace("\r", "").strip("\n")
 
 

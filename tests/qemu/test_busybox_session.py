@@ -7,17 +7,14 @@ The machine-dependent applets (ps, date, uname, mount, df, free) run in a
 second script and are checked for plausible values."""
 
 import datetime
-import os
-import pty
 import re
 import shutil
-import subprocess
 import tempfile
 
 import pytest
 
 from conftest import type_line
-from test_busybox import BUSYBOX, fusion, need_busybox, program_output
+from test_busybox import BUSYBOX, fusion, need_busybox, program_output, run_on_a_terminal
 
 # Machine-independent: everything printed depends only on the script.
 SESSION = r"""
@@ -61,23 +58,8 @@ def host_session(script):
     qemu = shutil.which("qemu-aarch64")
     if not qemu:
         pytest.skip("no qemu-aarch64 (qemu-user) on this host")
-    master, slave = pty.openpty()
     with tempfile.TemporaryDirectory() as d:
-        p = subprocess.Popen([qemu, BUSYBOX, "sh", "-c", script], cwd=d,
-                             stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
-        os.close(slave)
-        out = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the last writer closed the terminal
-                break
-            if not chunk:
-                break
-            out += chunk
-        status = p.wait(timeout=120)
-        os.close(master)
-    return status, out.decode(errors="replace").replace("\r", "").strip("\n")
+        return run_on_a_terminal([qemu, BUSYBOX, "sh", "-c", script], d, timeout=120)
 
 
 def test_scripted_session_matches_host_busybox(board):
