@@ -32,7 +32,7 @@ void vnode_put(Vnode* v) {
 }
 
 static Timespec now() {
-  const std::uint64_t ns = now_ns();
+  const std::uint64_t ns = wall_clock_ns();
   return {static_cast<std::int64_t>(ns / 1000000000u), static_cast<std::int64_t>(ns % 1000000000u)};
 }
 

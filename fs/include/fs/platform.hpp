@@ -13,8 +13,11 @@ namespace fs {
 // Heap memory; alloc returns zeroed memory or nullptr.
 void* alloc(std::size_t size);
 void free(void* p);
-// Monotonic time for vnode timestamps (no RTC yet: seconds since boot).
+// Monotonic time, for deadlines (poll).
 std::uint64_t now_ns();
+// Wall-clock time since the epoch, for vnode timestamps (the kernel's
+// CLOCK_REALTIME: from the board's RTC, else counting from boot).
+std::uint64_t wall_clock_ns();
 
 template <typename T, typename... Args>
 T* make(Args&&... args) {

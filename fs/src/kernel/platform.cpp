@@ -14,6 +14,7 @@ namespace fs {
 void* alloc(std::size_t size) { return mm::kzalloc(size ? size : 1); }
 void free(void* p) { mm::kfree(p); }
 std::uint64_t now_ns() { return sched::uptime_ns(); }
+std::uint64_t wall_clock_ns() { return sched::realtime_ns(); }
 
 static_assert(sizeof(sched::Mutex) <= 64 && alignof(sched::Mutex) <= 16);
 Lock::Lock() { new (storage_) sched::Mutex(); }

@@ -104,16 +104,16 @@ klib::Result<void> check_address(std::uintptr_t uaddr, bool shared) {
 }
 
 // The wait's relative timeout in ns (kForever without one). `absolute`:
-// the timespec is a deadline on the monotonic clock (CLOCK_REALTIME counts
-// from the same origin until there is a wall clock).
-klib::Result<std::uint64_t> read_timeout(std::uintptr_t uts, bool absolute) {
+// the timespec is a deadline on CLOCK_MONOTONIC, or on CLOCK_REALTIME (the
+// scheduler's wall clock) with `realtime` (FUTEX_CLOCK_REALTIME).
+klib::Result<std::uint64_t> read_timeout(std::uintptr_t uts, bool absolute, bool realtime) {
   if (!uts) return sched::kForever;
   std::int64_t ts[2];
   TRY(mm::copy_from_user(ts, uts, sizeof ts));
   if (ts[0] < 0 || ts[1] < 0 || ts[1] >= kNsPerSec) return klib::Err(Error::INVAL);
   const std::uint64_t ns = static_cast<std::uint64_t>(ts[0]) * kNsPerSec + ts[1];
   if (!absolute) return ns ? ns : 1;
-  const std::uint64_t now = sched::uptime_ns();
+  const std::uint64_t now = realtime ? sched::realtime_ns() : sched::uptime_ns();
   return ns > now ? ns - now : 1;
 }
 
@@ -226,7 +226,7 @@ long sys_futex(const Args& a) {
       if (auto r = check_address(uaddr, false); !r.ok()) return fail(r);
       const std::uint32_t bitset = cmd == kFutexWait ? kBitsetAny : val3;
       if (bitset == 0) return err(Error::INVAL);
-      auto timeout = read_timeout(utime, cmd == kFutexWaitBitset);
+      auto timeout = read_timeout(utime, cmd == kFutexWaitBitset, (op & kFutexClockRealtime) != 0);
       if (!timeout.ok()) return fail(timeout);
       return futex_wait(uaddr, val, bitset, *timeout);
     }
