@@ -3,10 +3,10 @@
 // (TCR_EL1.AS = 0, A1 = 0: the ASID comes from TTBR0). Kernel threads run
 // with an empty table (ASID 0), so a stale user table is never walked.
 #include <hal/arch/sysreg.hpp>
+#include <hal/asid_pool.hpp>
 #include <hal/upcalls.hpp>
 #include <hal/user.hpp>
 #include <klib/printk.hpp>
-#include <klib/spinlock.hpp>
 
 #include "pgtable.hpp"
 
@@ -22,12 +22,11 @@ namespace pt = arch::pt;
 
 constexpr std::uint64_t kApUser = 1ull << 6;  // AP[1]: EL0 may access
 constexpr std::uint64_t kNotGlobal = 1ull << 11;
-constexpr unsigned kAsids = 256;
+constexpr unsigned kAsids = 256;  // 8-bit ASIDs (TCR_EL1.AS = 0)
 
 alignas(4096) std::uint64_t g_empty_table[512];
 
-klib::SpinLockIrq g_asid_lock;
-std::uint64_t g_asid_used[kAsids / 64];  // bit 0 (ASID 0) is the kernel's
+hal::AsidPool g_asids;  // ASID 0 is the kernel's
 
 std::uint64_t* table(PhysAddr pa) { return static_cast<std::uint64_t*>(phys_to_virt(pa)); }
 
@@ -106,28 +105,18 @@ void user_cpu_init() {
 }  // namespace arch
 
 void user_init() {
-  g_asid_used[0] = 1;
+  g_asids.init(kAsids);
   const std::uint64_t mmfr1 = HAL_READ_SYSREG(id_aa64mmfr1_el1);
   klib::printk("aarch64: user space: 8-bit ASIDs, PAN %s\n",
                ((mmfr1 >> 20) & 0xf) ? "on" : "not implemented by this CPU (LDTR/STTR usercopy)");
 }
 
 klib::Result<void> user_table_create(UserPageTable* t) {
-  unsigned asid = 0;
-  {
-    klib::SpinGuard guard(g_asid_lock);
-    for (unsigned i = 1; i < kAsids && !asid; ++i) {
-      if (!(g_asid_used[i / 64] & (1ull << (i % 64)))) {
-        g_asid_used[i / 64] |= 1ull << (i % 64);
-        asid = i;
-      }
-    }
-  }
+  const unsigned asid = g_asids.take();
   if (!asid) return klib::Err(klib::Error::AGAIN);
   const PhysAddr root = kernel::alloc_page_table();
   if (!root) {
-    klib::SpinGuard guard(g_asid_lock);
-    g_asid_used[asid / 64] &= ~(1ull << (asid % 64));
+    g_asids.give_back(asid);  // never used: nothing to flush
     return klib::Err(klib::Error::NOMEM);
   }
   t->root = root;
@@ -154,10 +143,7 @@ void user_table_destroy(UserPageTable* t, void (*release)(PhysAddr, void*), void
   // No CPU runs on this table any more; drop what the TLBs kept for the
   // ASID before it is handed out again.
   flush_asid(t->asid);
-  {
-    klib::SpinGuard guard(g_asid_lock);
-    g_asid_used[t->asid / 64] &= ~(1ull << (t->asid % 64));
-  }
+  g_asids.give_back(t->asid);
   t->root = 0;
   t->asid = 0;
 }

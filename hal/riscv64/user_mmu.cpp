@@ -9,10 +9,10 @@
 #include <hal/arch/early.hpp>
 #include <hal/arch/pt.hpp>
 #include <hal/arch/sbi.hpp>
+#include <hal/asid_pool.hpp>
 #include <hal/upcalls.hpp>
 #include <hal/user.hpp>
 #include <klib/printk.hpp>
-#include <klib/spinlock.hpp>
 
 namespace hal {
 namespace {
@@ -20,11 +20,7 @@ namespace {
 using namespace riscv;
 
 constexpr std::uint64_t kU = 1 << 4;
-constexpr unsigned kMaxAsids = 256;  // of what the hart offers, the allocator uses at most this
-
-klib::SpinLockIrq g_asid_lock;
-std::uint64_t g_asid_used[kMaxAsids / 64];
-unsigned g_asids = 0;  // usable ASIDs (1 .. g_asids-1); 0: user space unavailable
+hal::AsidPool g_asids;  // ASID 0 is the kernel's; none until user_init()
 
 std::uint64_t* table(PhysAddr pa) { return static_cast<std::uint64_t*>(phys_to_virt(pa)); }
 std::uint64_t make_pte(PhysAddr pa, std::uint64_t flags) { return ((pa >> 12) << 10) | flags; }
@@ -87,30 +83,19 @@ void user_init() {
   sfence_vma_all();
   sbi::remote_sfence_vma(0, ~0ull);
   const unsigned bits = probe_asid_bits();
-  g_asids = bits >= 8 ? kMaxAsids : (1u << bits);
-  g_asid_used[0] = 1;
+  g_asids.init(bits >= 8 ? hal::AsidPool::kMaxAsids : (1u << bits));
   klib::printk("riscv64: user space: %u ASID bits (%u used), SUM only inside usercopy\n", bits,
-               g_asids);
+               g_asids.count());
 }
 
 klib::Result<void> user_table_create(UserPageTable* t) {
   // Without ASIDs every switch would need a full flush; not supported.
-  if (g_asids < 2) return klib::Err(klib::Error::NOSYS);
-  unsigned asid = 0;
-  {
-    klib::SpinGuard guard(g_asid_lock);
-    for (unsigned i = 1; i < g_asids && !asid; ++i) {
-      if (!(g_asid_used[i / 64] & (1ull << (i % 64)))) {
-        g_asid_used[i / 64] |= 1ull << (i % 64);
-        asid = i;
-      }
-    }
-  }
+  if (g_asids.count() < 2) return klib::Err(klib::Error::NOSYS);
+  const unsigned asid = g_asids.take();
   if (!asid) return klib::Err(klib::Error::AGAIN);
   const PhysAddr root = kernel::alloc_page_table();
   if (!root) {
-    klib::SpinGuard guard(g_asid_lock);
-    g_asid_used[asid / 64] &= ~(1ull << (asid % 64));
+    g_asids.give_back(asid);  // never used: nothing to flush
     return klib::Err(klib::Error::NOMEM);
   }
   const std::uint64_t* kroot = table(root_table_pa);
@@ -140,10 +125,7 @@ void user_table_destroy(UserPageTable* t, void (*release)(PhysAddr, void*), void
   // Drop whatever any hart cached for this ASID before it is reused.
   asm volatile("sfence.vma zero, %0" ::"r"(std::uint64_t{t->asid}) : "memory");
   sbi::remote_sfence_vma(0, ~0ull);
-  {
-    klib::SpinGuard guard(g_asid_lock);
-    g_asid_used[t->asid / 64] &= ~(1ull << (t->asid % 64));
-  }
+  g_asids.give_back(t->asid);
   t->root = 0;
   t->asid = 0;
 }
