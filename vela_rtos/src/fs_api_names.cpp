@@ -30,26 +30,6 @@ struct Dir {
   vabi::dirent out;
 };
 
-// DT_* values of sys/dirent.h.
-unsigned char dirent_type(fs::VType t) {
-  switch (t) {
-    case fs::VType::Fifo:
-      return 1;
-    case fs::VType::CharDev:
-      return 2;
-    case fs::VType::Directory:
-      return 4;
-    case fs::VType::BlockDev:
-      return 6;
-    case fs::VType::Regular:
-      return 8;
-    case fs::VType::Symlink:
-      return 10;
-    default:
-      return 0;
-  }
-}
-
 int stat_common(const char* path, vabi::stat* st, bool follow) {
   if (!path || !st) return fail(Error::FAULT);
   auto r = follow ? fs::stat(current_fs(), path) : fs::lstat(current_fs(), path);
@@ -242,7 +222,7 @@ VELA_API(vabi::dirent*, readdir, void* dir) {
   }
   if (*n == 0) return nullptr;  // the end: errno unchanged
   d->out.d_ino = d->entry.ino;
-  d->out.d_type = dirent_type(d->entry.type);
+  d->out.d_type = fs::dirent_type(d->entry.type);
   __builtin_strncpy(d->out.d_name, d->entry.name, sizeof d->out.d_name - 1);
   d->out.d_name[sizeof d->out.d_name - 1] = '\0';
   return &d->out;

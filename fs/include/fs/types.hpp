@@ -88,6 +88,16 @@ constexpr std::uint32_t type_bits(VType t) {
       return 0;
   }
 }
+// A directory entry's d_type (DT_* of Linux and of POSIX <dirent.h>): both
+// define it as st_mode's file-type bits shifted down by 12.
+constexpr unsigned char dirent_type(VType t) {
+  return static_cast<unsigned char>(type_bits(t) >> 12);
+}
+static_assert(dirent_type(VType::Regular) == 8 && dirent_type(VType::Directory) == 4 &&
+              dirent_type(VType::Symlink) == 10 && dirent_type(VType::Fifo) == 1 &&
+              dirent_type(VType::CharDev) == 2 && dirent_type(VType::BlockDev) == 6 &&
+              dirent_type(VType::None) == 0);
+
 constexpr VType vtype_from_mode(std::uint32_t m) {
   switch (m & mode::IFMT) {
     case mode::IFREG:

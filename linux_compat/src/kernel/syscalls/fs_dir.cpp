@@ -18,26 +18,6 @@ namespace {
 
 using klib::Error;
 
-// d_type values (include/linux/fs_types.h: DT_*).
-unsigned char dirent_type(fs::VType t) {
-  switch (t) {
-    case fs::VType::Fifo:
-      return 1;
-    case fs::VType::CharDev:
-      return 2;
-    case fs::VType::Directory:
-      return 4;
-    case fs::VType::BlockDev:
-      return 6;
-    case fs::VType::Regular:
-      return 8;
-    case fs::VType::Symlink:
-      return 10;
-    default:
-      return 0;
-  }
-}
-
 // struct linux_dirent64's fixed part: d_ino, d_off, d_reclen, d_type.
 constexpr std::size_t kDirentHeader = 19;
 
@@ -195,7 +175,7 @@ long sys_getdents64(const Args& a) {
     __builtin_memcpy(d, &e->ino, 8);
     __builtin_memcpy(d + 8, &off, 8);
     __builtin_memcpy(d + 16, &rl, 2);
-    d[18] = dirent_type(e->type);
+    d[18] = fs::dirent_type(e->type);
     __builtin_memcpy(d + kDirentHeader, e->name, len);
     used += reclen;
     ref.f->pos = cookie;
